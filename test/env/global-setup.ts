@@ -1,0 +1,32 @@
+// Vitest global setup of the integration project: one real environment for the whole run
+// (tests isolate themselves by unique namespaces, topics and Redis prefixes). When
+// `npm run env:up` is running, its environment is reused instead.
+import type { TestProject } from 'vitest/node';
+import { runningEnvFile } from './env-file.ts';
+import { startEnvironment, type Environment, type EnvironmentInfo } from './start-environment.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    env: EnvironmentInfo;
+  }
+}
+
+let env: Environment | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  const running = runningEnvFile();
+  if (running) {
+    process.stderr.write(`[env] reusing the environment of npm run env:up (${running.runDir})\n`);
+    project.provide('env', running);
+    return;
+  }
+  const started = Date.now();
+  env = await startEnvironment({ kube: true, kafka: true, redis: true });
+  process.stderr.write(`[env] started in ${Date.now() - started} ms: ${env.runDir}\n`);
+  const { runDir, kubeconfig, kafkaBrokers, redisUrl } = env;
+  project.provide('env', { runDir, kubeconfig, kafkaBrokers, redisUrl } as EnvironmentInfo);
+}
+
+export async function teardown(): Promise<void> {
+  await env?.stop();
+}
