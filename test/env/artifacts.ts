@@ -24,9 +24,10 @@ function scriptVar(file: string, pattern: RegExp): string {
 export function artifactPaths(): Artifacts {
   const k8s = scriptVar('build-k8s.sh', /K8S_VERSION:-([\d.]+)/);
   const etcd = scriptVar('build-k8s.sh', /ETCD_VERSION:-([\d.]+)/);
+  const revision = scriptVar('build-k8s.sh', /REVISION=(\d+)/);
   const kafka = scriptVar('kafka/pom.xml', /<kafka.version>([\d.]+)</);
   return {
-    kubeBinDir: join(cacheDir(), 'bin', `k8s-${k8s}-etcd-${etcd}`),
+    kubeBinDir: join(cacheDir(), 'bin', `k8s-${k8s}-etcd-${etcd}-r${revision}`),
     kafkaLibDir: join(cacheDir(), `kafka-${kafka}`, 'lib'),
   };
 }

@@ -21,10 +21,15 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 async function serve(): Promise<void> {
   const env = await startEnvironment({ kube: true, kafka: true, redis: true, keepRunDir: true });
-  const { runDir, kubeconfig, kafkaBrokers, redisUrl } = env;
-  writeEnvFile({ pid: process.pid, runDir, kubeconfig, kafkaBrokers, redisUrl } as Parameters<
-    typeof writeEnvFile
-  >[0]);
+  const { runDir, kubeconfig, kubectl, kafkaBrokers, redisUrl } = env;
+  writeEnvFile({
+    pid: process.pid,
+    runDir,
+    kubeconfig,
+    kubectl,
+    kafkaBrokers,
+    redisUrl,
+  } as Parameters<typeof writeEnvFile>[0]);
   const shutdown = async (): Promise<void> => {
     await env.stop();
     removeEnvFile();

@@ -23,8 +23,14 @@ export async function setup(project: TestProject): Promise<void> {
   const started = Date.now();
   env = await startEnvironment({ kube: true, kafka: true, redis: true });
   process.stderr.write(`[env] started in ${Date.now() - started} ms: ${env.runDir}\n`);
-  const { runDir, kubeconfig, kafkaBrokers, redisUrl } = env;
-  project.provide('env', { runDir, kubeconfig, kafkaBrokers, redisUrl } as EnvironmentInfo);
+  const { runDir, kubeconfig, kubectl, kafkaBrokers, redisUrl } = env;
+  project.provide('env', {
+    runDir,
+    kubeconfig,
+    kubectl,
+    kafkaBrokers,
+    redisUrl,
+  } as EnvironmentInfo);
 }
 
 export async function teardown(): Promise<void> {

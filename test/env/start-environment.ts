@@ -1,6 +1,7 @@
 // startEnvironment(): the real components the tests and the demo run against, each on free
 // loopback ports with its log in one run folder. Entry point of test/env/.
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { ensureArtifacts, type Artifacts } from './artifacts.ts';
 import { startKafka, type KafkaBroker } from './kafka.ts';
 import { startKube, type KubeControlPlane } from './kube.ts';
@@ -23,6 +24,8 @@ export interface EnvironmentOptions {
 export interface EnvironmentInfo {
   runDir: string;
   kubeconfig?: string;
+  /** kubectl of the same Kubernetes version as the local control plane. */
+  kubectl?: string;
   kafkaBrokers?: string[];
   redisUrl?: string;
 }
@@ -89,7 +92,13 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
     })());
   return {
     runDir,
-    ...(kube ? { kubeconfig: kube.kubeconfigPath, kubeControlPlane: kube } : {}),
+    ...(kube
+      ? {
+          kubeconfig: kube.kubeconfigPath,
+          kubectl: join(artifacts.kubeBinDir, 'kubectl'),
+          kubeControlPlane: kube,
+        }
+      : {}),
     ...(kafka ? { kafkaBrokers: kafka.brokers, kafkaBroker: kafka } : {}),
     ...(redis ? { redisUrl: redis.url, redisServer: redis } : {}),
     stop,

@@ -1,16 +1,18 @@
 // The shared environment of the integration project, as provided by test/env/global-setup.ts.
 import { inject } from 'vitest';
-import type { EnvironmentInfo } from '../env/start-environment.ts';
 
-export function sharedEnvironment(): Required<Omit<EnvironmentInfo, 'runDir'>> & EnvironmentInfo {
-  const env = inject('env');
-  if (!env.kubeconfig || !env.kafkaBrokers || !env.redisUrl) {
+export interface SharedEnvironment {
+  runDir: string;
+  kubeconfig: string;
+  kubectl: string;
+  kafkaBrokers: string[];
+  redisUrl: string;
+}
+
+export function sharedEnvironment(): SharedEnvironment {
+  const { runDir, kubeconfig, kubectl, kafkaBrokers, redisUrl } = inject('env');
+  if (!kubeconfig || !kubectl || !kafkaBrokers || !redisUrl) {
     throw new Error('the shared test environment is incomplete');
   }
-  return {
-    ...env,
-    kubeconfig: env.kubeconfig,
-    kafkaBrokers: env.kafkaBrokers,
-    redisUrl: env.redisUrl,
-  };
+  return { runDir, kubeconfig, kubectl, kafkaBrokers, redisUrl };
 }

@@ -6,7 +6,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 K8S_VERSION=${K8S_VERSION:-1.34.4}
 ETCD_VERSION=${ETCD_VERSION:-3.6.13}
 CACHE=${SYNCFLOW_CACHE:-$HOME/.cache/syncflow}
-OUT="$CACHE/bin/k8s-$K8S_VERSION-etcd-$ETCD_VERSION"
+# Bump REVISION when the set of binaries changes, so caches built before are rebuilt.
+REVISION=2
+OUT="$CACHE/bin/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-r$REVISION"
 if [ -f "$OUT/.stamp" ]; then echo "$OUT"; exit 0; fi
 command -v go >/dev/null || { echo "missing prerequisite: Go (>= 1.24) — install it with 'apt-get install golang' or from the Go toolchain" >&2; exit 2; }
 mkdir -p "$OUT" "$CACHE/build"
@@ -24,7 +26,8 @@ if ! grep -q '^tool' go.mod; then
   for m in $MODS k8s.io/sample-cli-plugin k8s.io/sample-controller; do go mod edit -replace="$m=$m@$STAGING"; done
   go get -tool "k8s.io/kubernetes/cmd/kube-apiserver@v$K8S_VERSION" \
     "k8s.io/kubernetes/cmd/kube-controller-manager@v$K8S_VERSION" \
-    "k8s.io/kubernetes/cmd/kube-scheduler@v$K8S_VERSION"
+    "k8s.io/kubernetes/cmd/kube-scheduler@v$K8S_VERSION" \
+    "k8s.io/kubernetes/cmd/kubectl@v$K8S_VERSION"
   go mod tidy
 fi
 BUILD_DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -34,7 +37,8 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   LDF="$LDF -X $pkg.gitTreeState=clean -X $pkg.buildDate=$BUILD_DATE"
 done
 CGO_ENABLED=0 go build -trimpath -ldflags "$LDF" -o "$OUT/" \
-  k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler
+  k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+  k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
 mkdir -p "$CACHE/build/k8sbin.resolved"; cp go.mod go.sum "$CACHE/build/k8sbin.resolved/"
 
 WORK="$CACHE/build/etcdbin-$ETCD_VERSION"; rm -rf "$WORK"; cp -r "$HERE/etcdbin" "$WORK"; cd "$WORK"
