@@ -33,6 +33,13 @@ const age: PrinterColumn = {
   description: 'Time since creation.',
 };
 
+/**
+ * `kubectl get syncflow-all` lists every SyncFlow object. Not `syncflow`: kubectl expands a
+ * category before a resource name, so a category named like the kind would shadow it and
+ * `kubectl get syncflow <name>` would fail with "you must specify only one resource".
+ */
+export const category = 'syncflow-all';
+
 /** Flow names leave room for the suffixes of child names (CronJob names stop at 52). */
 export const maxSyncFlowNameLength = 40;
 
@@ -173,7 +180,7 @@ function crdFor(definition: KindDefinition): Record<string, unknown> {
         plural,
         singular: kind.toLowerCase(),
         shortNames: [shortName],
-        categories: ['syncflow'],
+        categories: [category],
       },
       versions: [
         {
