@@ -240,6 +240,15 @@ export const syncFlowStatusSchema = z
       })
       .optional()
       .describe('The workload that runs the flow.'),
+    sweep: z
+      .object({
+        name: z.string().max(253).describe('Name of the sweep CronJob in this namespace.'),
+        schedule: z.string().max(128).describe('Cron schedule of the sweep, in timeZone.'),
+      })
+      .optional()
+      .describe(
+        'Event flows whose source can be polled: the slow poll that catches events never sent.',
+      ),
     conditions: conditionsSchema.optional(),
     lag: z
       .object({
