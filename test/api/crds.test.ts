@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  ApiException,
   CustomObjectsApi,
   PatchStrategy,
   setHeaderOptions,
@@ -144,5 +145,40 @@ describe('the SyncFlow CRDs in a real apiserver', () => {
     expect(out).toMatch(/from\s+<string> -required-/);
     expect(out).toMatch(/mode\s+<string>/);
     expect(out).toContain('fillGaps');
+  });
+
+  it('refuses to change a replay once created: it is a one-off command', async () => {
+    const examples = join(repositoryRoot, 'examples', 'acme-distributor', 'replay');
+    const [replay] = readManifestFile(join(examples, 'inventory-fast-since-0600.yaml')).objects;
+    if (!replay) throw new Error('no replay in the example');
+    const objects = kc.makeApiClient(CustomObjectsApi);
+    const target = {
+      group: 'syncflow.io',
+      version: 'v1alpha1',
+      namespace,
+      plural: 'syncflowreplays',
+    };
+    await objects.createNamespacedCustomObject({ ...target, body: replay });
+    const error = await objects
+      .patchNamespacedCustomObject(
+        { ...target, name: replay.metadata.name, body: { spec: { mode: 'reapply' } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      )
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    expect(error).toBeInstanceOf(ApiException);
+    expect(String((error as ApiException<string>).body)).toContain(
+      'cannot be changed: create a new one',
+    );
+    await objects.patchNamespacedCustomObjectStatus(
+      { ...target, name: replay.metadata.name, body: { status: { phase: 'Running' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const out = await kubectl('get', 'sfr', '-n', namespace);
+    expect(out).toMatch(
+      /^NAME\s+FLOW\s+PHASE\s+FROM\s+AGE\ninventory-fast-since-0600\s+inventory-fast\s+Running\s+2025-03-14T06:00:00-05:00\s+\d+s\n$/,
+    );
   });
 });
