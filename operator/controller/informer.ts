@@ -118,9 +118,12 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     let failures = 0;
     while (!signal.aborted) {
       try {
-        if (this.progress.resourceVersion() === '') await this.relist(signal);
-        failures = 0;
-        await this.watchOnce(signal);
+        if (this.progress.resourceVersion() === '') {
+          await this.relist(signal);
+          failures = 0;
+        }
+        // Only progress resets the backoff: a watch that fails at once must not retry in a loop.
+        if ((await this.watchOnce(signal)) > 0) failures = 0;
       } catch (err) {
         if (signal.aborted) break;
         if (isGone(err)) {
@@ -152,8 +155,8 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     }
   }
 
-  /** One watch request; resolves when it ended normally or was cut by the watchdog. */
-  private async watchOnce(signal: AbortSignal): Promise<void> {
+  /** One watch request; resolves with its event count when it ended normally or was cut by the watchdog. */
+  private async watchOnce(signal: AbortSignal): Promise<number> {
     const controller = new AbortController();
     const stop = (): void => controller.abort();
     signal.addEventListener('abort', stop, { once: true });
@@ -184,6 +187,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     if (events === 0 && this.clock.now() - startedAt < 1000 && !controller.signal.aborted) {
       throw new Error(`watch ${this.options.resource.plural} closed at once`);
     }
+    return events;
   }
 
   private onWatchEvent(event: WatchEvent<T>): void {
