@@ -174,7 +174,7 @@ describe('local node, run mode', () => {
     });
     const container = fixtureContainer('exit-with', {
       env: [
-        { name: 'PRINT_ENV', value: 'LEVEL,TOKEN,POD_NAME,GREETING' },
+        { name: 'PRINT_ENV', value: 'LEVEL,TOKEN,POD_NAME,GREETING,CFG_LEVEL' },
         { name: 'PRINT_FILES', value: '/etc/syncflow/flow.json' },
         { name: 'LEVEL', valueFrom: { configMapKeyRef: { name: 'settings', key: 'LEVEL' } } },
         { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'credentials', key: 'token' } } },
@@ -182,6 +182,7 @@ describe('local node, run mode', () => {
         { name: 'GREETING', value: 'hello $(POD_NAME)' },
       ],
     });
+    container.envFrom = [{ configMapRef: { name: 'settings' }, prefix: 'CFG_' }];
     container.volumeMounts = [{ name: 'settings', mountPath: '/etc/syncflow', readOnly: true }];
     await clients.core.createNamespacedPod({
       namespace,
@@ -222,9 +223,34 @@ describe('local node, run mode', () => {
         TOKEN: 's3cret',
         POD_NAME: 'configured',
         GREETING: 'hello configured',
+        CFG_LEVEL: 'debug',
       },
       files: { '/etc/syncflow/flow.json': '{"flow":"orders"}' },
     });
+  });
+
+  it('waits with CreateContainerConfigError on a volume of a missing ConfigMap', async () => {
+    const container = fixtureContainer('exit-with');
+    container.volumeMounts = [{ name: 'flow', mountPath: '/etc/flow' }];
+    await clients.core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: 'unmounted', labels: { app: 'unmounted' } },
+        spec: {
+          restartPolicy: 'Never',
+          containers: [container],
+          volumes: [{ name: 'flow', configMap: { name: 'absent' } }],
+        },
+      },
+    });
+    const waiting = await eventually(async () => {
+      const state = containerStatus(await podOf('unmounted'))?.state?.waiting;
+      expect(state?.reason).toBe('CreateContainerConfigError');
+      return state;
+    });
+    expect(waiting?.message).toBe(
+      'MountVolume.SetUp failed for volume "flow" : configmap "absent" not found',
+    );
   });
 
   it('refuses an image other than the project one with a clear reason', async () => {

@@ -113,7 +113,7 @@ class ContainerRun implements ContainerRunner {
     let crashes = 0;
     while (!this.#abort.signal.aborted) {
       const spec = await this.#prepare();
-      if (spec === 'never') return;
+      if (spec === 'never' || this.#abort.signal.aborted) return;
       if (!spec) {
         await this.#pause(this.#options.configRetryMs);
         continue;
