@@ -253,6 +253,20 @@ describe('local node, run mode', () => {
     );
   });
 
+  it("gives a process the pod's ServiceAccount token, CA and apiserver address", async () => {
+    await clients.core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: 'whoami', labels: { app: 'whoami' } },
+        spec: { restartPolicy: 'Never', containers: [fixtureContainer('whoami')] },
+      },
+    });
+    await eventually(async () => expect((await podOf('whoami')).status?.phase).toBe('Succeeded'));
+    expect(env.node?.logs(namespace, 'whoami')).toContain(
+      `authenticated as system:serviceaccount:${namespace}:default`,
+    );
+  });
+
   it('refuses an image other than the project one with a clear reason', async () => {
     const container = { ...fixtureContainer('exit-with'), image: 'docker.io/library/nginx:1.27' };
     await clients.core.createNamespacedPod({
