@@ -128,6 +128,39 @@ describe('local node, run mode', () => {
     expect(isAlive(pidOf(podName))).toBe(true);
   });
 
+  it('restarts a process whose exec liveness probe fails', async () => {
+    const port = await freePort();
+    const container = fixtureContainer('ready-server', {
+      env: [{ name: 'PORT', value: String(port) }],
+    });
+    const aliveFile = join(scratch, 'alive');
+    container.livenessProbe = {
+      exec: { command: ['test', '-f', aliveFile] },
+      // Long enough for the server to install its SIGTERM handler on a busy machine.
+      initialDelaySeconds: 3,
+      periodSeconds: 1,
+      failureThreshold: 2,
+    };
+    await clients.core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: 'unhealthy', labels: { app: 'unhealthy' } },
+        spec: { containers: [container], terminationGracePeriodSeconds: 5 },
+      },
+    });
+    const status = await eventually(
+      async () => {
+        const found = containerStatus(await podOf('unhealthy'));
+        expect(found?.restartCount).toBeGreaterThanOrEqual(1);
+        return found;
+      },
+      { timeoutMs: 30_000 },
+    );
+    // The kubelet stops an unhealthy container gracefully: the server exits 0 on SIGTERM.
+    expect(status?.lastState?.terminated?.exitCode).toBe(0);
+    expect(env.node?.logs(namespace, 'unhealthy')).toContain('SIGTERM: shutting down');
+  });
+
   it('completes a Job whose process exits 0 and fails one exiting 1 after backoffLimit', async () => {
     const jobFor = (name: string, code: string) =>
       clients.batch.createNamespacedJob({
@@ -298,6 +331,8 @@ describe('local node, run mode', () => {
       },
     });
     await eventually(async () => expect(containerStatus(await podOf('deleted'))?.ready).toBe(true));
+    // Ready without a probe means started; wait until the server has its SIGTERM handler.
+    await eventually(() => expect(env.node?.logs(namespace, 'deleted')).toContain('listening'));
     const [running] = env.node?.processes().filter((p) => p.pod === 'deleted') ?? [];
     await clients.core.deleteNamespacedPod({ namespace, name: 'deleted' });
     await eventually(async () => {
