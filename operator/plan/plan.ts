@@ -22,6 +22,7 @@ export type { Manifest } from './manifest.ts';
 export type { ObservedConnection } from './validation.ts';
 export type { OperatorSettings } from './plan-context.ts';
 export { statusPatchFor, readyOf, type OwnedStatus } from './status.ts';
+export { transitionsOf, type Transition } from './transitions.ts';
 export { flowLabel, managedByLabel, managerName } from './parts/labels.ts';
 
 /** Annotation holding the hash of the intent a child was last applied with. */
