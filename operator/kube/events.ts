@@ -47,7 +47,7 @@ export class EventRecorder {
       apiVersion: apiVersionOf(events),
       kind: 'Event',
       metadata: {
-        generateName: `${meta.name ?? 'object'}.`,
+        generateName: `${meta.name ?? 'object'}-`,
         namespace: meta.namespace ?? 'default',
       },
       eventTime: new V1MicroTime(now).toISOString(),

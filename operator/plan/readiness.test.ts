@@ -60,6 +60,28 @@ describe('deploymentReadiness', () => {
         'Deployment d: 0/2 pods available; pod d-1: CreateContainerConfigError: secret "erp-sap-credentials" not found',
     });
   });
+
+  it('says why the Deployment cannot create pods', () => {
+    const failing = {
+      ...deployment({ observedGeneration: 2 }),
+      status: {
+        observedGeneration: 2,
+        conditions: [
+          {
+            type: 'ReplicaFailure',
+            status: 'True',
+            message: 'no PriorityClass with name syncflow-critical was found',
+          },
+        ],
+      },
+    };
+    expect(deploymentReadiness(failing, [])).toMatchObject({
+      ready: false,
+      reason: 'ReplicaFailure',
+      message:
+        'Deployment d: 0/2 pods available; ReplicaFailure: no PriorityClass with name syncflow-critical was found',
+    });
+  });
 });
 
 describe('podProblemsOf', () => {

@@ -71,7 +71,18 @@ interface DeploymentLike {
     observedGeneration?: number;
     updatedReplicas?: number;
     availableReplicas?: number;
+    conditions?: { type?: string; status?: string; message?: string }[];
   };
+}
+
+/** The Deployment could not create pods (admission: a missing PriorityClass, a quota). */
+function replicaFailureOf(d: DeploymentLike): PodProblem[] {
+  const failure = d.status?.conditions?.find(
+    (c) => c.type === 'ReplicaFailure' && c.status === 'True',
+  );
+  return failure
+    ? [{ reason: 'ReplicaFailure', message: `ReplicaFailure: ${failure.message ?? ''}`.trim() }]
+    : [];
 }
 
 const generationOf = (d: DeploymentLike): number => d.metadata?.generation ?? 0;
@@ -93,7 +104,7 @@ export function deploymentReadiness(object: Manifest, problems: readonly PodProb
   const { wanted, available, done } = rolloutOf(d);
   const summary = `Deployment ${d.metadata?.name ?? ''}: ${available}/${wanted} pods available`;
   if (done) return { ready: true, progressing: false, reason: 'Available', message: summary };
-  return notReady(summary, problems);
+  return notReady(summary, [...replicaFailureOf(d), ...problems]);
 }
 
 export function cronJobReadiness(object: Manifest, problems: readonly PodProblem[]): Readiness {
