@@ -13,38 +13,39 @@ import {
 export interface CreditRecord {
   flow: 'credit';
   /** The ERP's customer/company id; the sink maps it to the Commerce company. */
-  companyId: string;
+  companyExternalId: string;
   creditLimit: number | undefined;
   currency: string | undefined;
   /** true → checkout blocked (company status Blocked); undefined → leave the status alone. */
   onHold: boolean | undefined;
 }
 
+function problemOf(deleted: boolean, creditLimit: unknown, onHold: unknown): string | undefined {
+  if (deleted)
+    return 'a deleted credit record cannot be applied: Commerce company credit has no delete';
+  if (creditLimit === undefined && onHold === undefined)
+    return 'record carries neither creditLimit nor onHold';
+  if (typeof creditLimit === 'number' && creditLimit < 0)
+    return `creditLimit ${creditLimit} is negative`;
+  return undefined;
+}
+
 function build(reader: FieldReader, deleted: boolean): Built<CreditRecord> {
-  const companyId = reader.required('companyId');
+  const companyId = reader.required('companyExternalId');
   const creditLimit = reader.read('creditLimit');
   const currency = reader.read('currency');
   const onHold = reader.read('onHold');
-  if (typeof companyId !== 'string') return undefined;
-  if (deleted) {
-    reader.errors.push(
-      'a deleted credit record cannot be applied: Commerce company credit has no delete',
-    );
-    return undefined;
-  }
-  if (creditLimit === undefined && onHold === undefined) {
-    reader.errors.push('record carries neither creditLimit nor onHold');
-    return undefined;
-  }
-  if (typeof creditLimit === 'number' && creditLimit < 0) {
-    reader.errors.push(`creditLimit ${creditLimit} is negative`);
+  if (typeof companyId !== 'string' && typeof companyId !== 'number') return undefined;
+  const problem = problemOf(deleted, creditLimit, onHold);
+  if (problem !== undefined) {
+    reader.errors.push(problem);
     return undefined;
   }
   return {
-    key: companyId,
+    key: String(companyId),
     record: {
       flow: 'credit',
-      companyId,
+      companyExternalId: String(companyId),
       creditLimit: typeof creditLimit === 'number' ? creditLimit : undefined,
       currency: typeof currency === 'string' ? currency : undefined,
       onHold: typeof onHold === 'boolean' ? onHold : undefined,

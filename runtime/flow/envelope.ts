@@ -94,7 +94,7 @@ export function operationOf(event: DecodedEvent, reader: FieldReader): Operation
     return {
       poison: {
         reasonCode: 'SF_DELTA_EVENT',
-        reason: `operation ${String(op)} is not a set: only absolute values can be applied idempotently`,
+        reason: `operation ${JSON.stringify(op)} is not a set: only absolute values can be applied idempotently`,
       },
     };
   }
@@ -109,7 +109,7 @@ export function versionOf(event: DecodedEvent, reader: FieldReader): number | un
 
 export function eventIdOf(event: DecodedEvent, reader: FieldReader, message: MessageIn): string {
   const mapped = reader.read('eventId');
-  if (mapped !== undefined) return String(mapped);
+  if (typeof mapped === 'string' || typeof mapped === 'number') return String(mapped);
   return event.eventId ?? message.position;
 }
 
@@ -122,6 +122,8 @@ export interface FlowOptions {
   deletes: 'ignore' | 'apply';
   /** Values for canonical fields the source does not carry (e.g. one `sourceCode`). */
   defaults: Readonly<Record<string, FieldValue>>;
+  /** Inventory: ERP plant/warehouse → Commerce source code (the Commerce connection's `sources`). */
+  sourceCodes?: Readonly<Record<string, string>>;
 }
 
 export type Built<R> = { key: string; record: R } | undefined;

@@ -1,15 +1,13 @@
 // Reads a typed value at a field path (`data.items[0].qty`) of a decoded source record. Pure:
 // failures come back as reasons, never as exceptions.
 
-export type FieldType = 'string' | 'number' | 'integer' | 'boolean' | 'timestamp';
+import type { MappingField, MappingType } from '../../crds/syncflow.ts';
 
-export interface FieldSpec {
-  /** Dot path into the decoded record; `[n]` indexes arrays. */
-  path: string;
-  type: FieldType;
-}
+export type FieldType = MappingType;
+/** A mapping field of the SyncFlow: a dot path (`[n]` indexes arrays) or a constant `value`. */
+export type FieldSpec = Pick<MappingField, 'path' | 'value' | 'type'>;
 
-export type FieldValue = string | number | boolean;
+export type FieldValue = string | number | boolean | readonly unknown[] | object;
 export type FieldResult = { value: FieldValue | undefined } | { error: string };
 
 const segmentPattern = /[^.[\]]+/g;
@@ -51,30 +49,31 @@ function booleanOf(raw: unknown): boolean | undefined {
   return undefined;
 }
 
-function coerce(raw: unknown, type: FieldType): FieldValue | undefined {
-  switch (type) {
-    case 'string':
-      return typeof raw === 'string' || typeof raw === 'number' ? String(raw) : undefined;
-    case 'number':
-      return numberOf(raw);
-    case 'integer': {
-      const n = numberOf(raw);
-      return n !== undefined && Number.isInteger(n) ? n : undefined;
-    }
-    case 'boolean':
-      return booleanOf(raw);
-    case 'timestamp':
-      return timestampOf(raw);
-  }
+function integerOf(raw: unknown): number | undefined {
+  const n = numberOf(raw);
+  return n !== undefined && Number.isInteger(n) ? n : undefined;
 }
+
+const coercions: Record<FieldType, (raw: unknown) => FieldValue | undefined> = {
+  string: (raw) => (typeof raw === 'string' || typeof raw === 'number' ? String(raw) : undefined),
+  number: numberOf,
+  decimal: numberOf,
+  integer: integerOf,
+  boolean: booleanOf,
+  date: timestampOf,
+  dateTime: timestampOf,
+  array: (raw) => (Array.isArray(raw) ? raw : undefined),
+  object: (raw) =>
+    typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : undefined,
+};
 
 /** The value at `spec.path` as `spec.type`; absent (undefined/null) is not an error. */
 export function fieldOf(root: unknown, spec: FieldSpec): FieldResult {
-  const raw = valueAt(root, spec.path);
+  const raw = spec.path === undefined ? spec.value : valueAt(root, spec.path);
   if (raw === undefined || raw === null) return { value: undefined };
-  const value = coerce(raw, spec.type);
+  const value = coercions[spec.type](raw);
   if (value === undefined) {
-    return { error: `field ${spec.path} is not a ${spec.type}: ${JSON.stringify(raw)}` };
+    return { error: `field ${spec.path ?? 'value'} is not a ${spec.type}: ${JSON.stringify(raw)}` };
   }
   return { value };
 }

@@ -28,11 +28,11 @@ const credit: FlowDefinition = {
   flow: 'credit',
   options: {
     fields: {
-      companyId: { path: 'Customer', type: 'string' },
+      companyExternalId: { path: 'Customer', type: 'string' },
       creditLimit: { path: 'CreditLimit', type: 'number' },
       currency: { path: 'Currency', type: 'string' },
       onHold: { path: 'Blocked', type: 'boolean' },
-      modifiedAt: { path: 'LastChangeDateTime', type: 'timestamp' },
+      modifiedAt: { path: 'LastChangeDateTime', type: 'dateTime' },
     },
     deletes: 'ignore',
     defaults: {},
@@ -117,6 +117,20 @@ describe('recordFor (inventory)', () => {
     expect(recordFor(msg, inventory)).toMatchObject({ poison: { reasonCode } });
   });
 
+  it("maps an ERP location through the connection's source codes and takes constants", () => {
+    const mapped: FlowDefinition = {
+      flow: 'inventory',
+      options: {
+        ...inventory.options,
+        fields: { ...inventory.options.fields, version: { value: '7', type: 'integer' } },
+        sourceCodes: { wh1: 'berlin' },
+      },
+    };
+    expect(recordFor(message({ item }), mapped)).toMatchObject({
+      envelope: { key: 'SKU-1|berlin', version: 7 },
+    });
+  });
+
   it('derives the status from the quantity and takes a default source code', () => {
     const withDefault: FlowDefinition = {
       flow: 'inventory',
@@ -152,17 +166,17 @@ describe('recordFor (credit)', () => {
         Blocked: 'X',
         LastChangeDateTime: '/Date(1747647000000+0000)/',
       },
-      { companyId: 'C1', creditLimit: 5000.5, currency: 'EUR', onHold: true },
+      { companyExternalId: 'C1', creditLimit: 5000.5, currency: 'EUR', onHold: true },
       1747647000000,
     ],
     [
       { Customer: 'C2', Blocked: '', LastChangeDateTime: '2026-05-19T09:30:00Z' },
-      { companyId: 'C2', creditLimit: undefined, onHold: false },
+      { companyExternalId: 'C2', creditLimit: undefined, onHold: false },
       Date.parse('2026-05-19T09:30:00Z'),
     ],
   ])('maps %j', (payload, record, version) => {
     expect(recordFor(message(payload), credit)).toMatchObject({
-      envelope: { key: record.companyId, version, record },
+      envelope: { key: record.companyExternalId, version, record },
     });
   });
 
@@ -172,7 +186,7 @@ describe('recordFor (credit)', () => {
       'neither creditLimit nor onHold',
     ],
     [{ Customer: 'C1', CreditLimit: -1, LastChangeDateTime: '2026-05-19T09:30:00Z' }, 'negative'],
-    [{ CreditLimit: 1, LastChangeDateTime: '2026-05-19T09:30:00Z' }, 'companyId'],
+    [{ CreditLimit: 1, LastChangeDateTime: '2026-05-19T09:30:00Z' }, 'companyExternalId'],
   ])('dead-letters %j', (payload, reason) => {
     const result = recordFor(message(payload), credit);
     expect(result).toMatchObject({ poison: { reasonCode: 'SF_INVALID_RECORD' } });

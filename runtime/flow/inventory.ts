@@ -26,16 +26,22 @@ function statusOf(reader: FieldReader, quantity: number): 0 | 1 {
   return status === true || status === 1 ? 1 : 0;
 }
 
+function sourceCodeOf(reader: FieldReader, options: FlowOptions): string | undefined {
+  const location = reader.read('sourceCode') ?? options.defaults['sourceCode'];
+  if (location === undefined) reader.required('sourceCode');
+  if (typeof location !== 'string') return undefined;
+  return options.sourceCodes?.[location] ?? location;
+}
+
 function build(
   reader: FieldReader,
   deleted: boolean,
   options: FlowOptions,
 ): Built<InventoryRecord> {
   const sku = reader.required('sku');
-  const sourceCode = reader.read('sourceCode') ?? options.defaults['sourceCode'];
-  if (sourceCode === undefined) reader.required('sourceCode');
+  const sourceCode = sourceCodeOf(reader, options);
   const quantity = deleted ? (reader.read('quantity') ?? 0) : reader.required('quantity');
-  if (typeof sku !== 'string' || typeof sourceCode !== 'string' || typeof quantity !== 'number')
+  if (typeof sku !== 'string' || sourceCode === undefined || typeof quantity !== 'number')
     return undefined;
   if (sku.trim() === '') {
     reader.errors.push('sku is empty');

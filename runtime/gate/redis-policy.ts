@@ -27,7 +27,7 @@ export async function assertRedisKeepsKeys(redis: Redis): Promise<RedisPolicyRep
   const aof = infoField(persistence, 'aof_enabled') === '1';
   let rdb = false;
   try {
-    const save = (await redis.config('GET', 'save'));
+    const save = await redis.config('GET', 'save');
     rdb = (save[1] ?? '').trim() !== '';
   } catch {
     // CONFIG is often disabled on managed Redis; AOF status is all we can see then.
