@@ -22,6 +22,8 @@ export const runtimeEnvSchema = z.object({
   SYNCFLOW_GATE_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Partitions processed in parallel by one consumer. Default: 3. */
   SYNCFLOW_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(3),
+  /** Kafka group session timeout: how long a dead consumer holds its partitions, in ms. Default: 30000. */
+  SYNCFLOW_KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(30_000),
   /** Gate mode: reapply writes again at equal versions (replays after a Commerce restore). Default: normal. */
   SYNCFLOW_GATE_MODE: z.enum(['normal', 'reapply']).default('normal'),
   /** Test only: probability of SIGKILLing itself between the sink's write and the gate's record. Default: 0. */

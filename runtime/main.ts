@@ -95,6 +95,7 @@ async function consume(
         mode: config.env.SYNCFLOW_GATE_MODE,
       },
       partitionsConsumedConcurrently: config.env.SYNCFLOW_PARTITIONS_CONCURRENTLY,
+      sessionTimeoutMs: config.env.SYNCFLOW_KAFKA_SESSION_TIMEOUT_MS,
       ...(faultProbability > 0
         ? {
             afterSink: () =>

@@ -25,6 +25,7 @@ export interface ConsumeDeps {
   signal: AbortSignal;
   gate: { idTtlSeconds: number; leaseMs: number; mode: 'normal' | 'reapply' };
   partitionsConsumedConcurrently: number;
+  sessionTimeoutMs: number;
   afterSink?: () => void;
   heartbeatIntervalMs?: number;
 }
@@ -45,12 +46,16 @@ function startHeartbeat(redis: Redis, key: string, log: Logger, intervalMs: numb
   return () => clearInterval(timer);
 }
 
-function consumerFor(kafka: Kafka, groupId: string, onFatal: (err: unknown) => void): Consumer {
+function consumerFor(
+  kafka: Kafka,
+  options: { groupId: string; sessionTimeoutMs: number },
+  onFatal: (err: unknown) => void,
+): Consumer {
   const consumer = kafka.consumer({
-    groupId,
+    groupId: options.groupId,
+    sessionTimeout: options.sessionTimeoutMs,
+    heartbeatInterval: Math.min(3000, Math.floor(options.sessionTimeoutMs / 3)),
     maxWaitTimeInMs: 100,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3000,
     retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
   });
   consumer.on(consumer.events.CRASH, (event) => {
@@ -123,7 +128,11 @@ export async function runConsume(deps: ConsumeDeps): Promise<void> {
     fatal ??= err;
     stop.abort();
   };
-  const consumer = consumerFor(deps.kafka, settings.kafka.groupId, onFatal);
+  const consumer = consumerFor(
+    deps.kafka,
+    { groupId: settings.kafka.groupId, sessionTimeoutMs: deps.sessionTimeoutMs },
+    onFatal,
+  );
   const wiring = await wiringFor(deps, consumer, stop.signal);
   const source = new KafkaSource({
     consumer,
