@@ -1,5 +1,6 @@
 // Records Kubernetes Events (events.k8s.io/v1) about objects for `kubectl describe`: best effort
 // (a failed write is logged, never thrown into the reconcile) and rate-limited per object.
+import { randomUUID } from 'node:crypto';
 import { V1MicroTime, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
@@ -46,8 +47,9 @@ export class EventRecorder {
     const body = {
       apiVersion: apiVersionOf(events),
       kind: 'Event',
+      // client-go's naming: <object>.<hex time>; a suffix keeps two events in one ms apart.
       metadata: {
-        generateName: `${meta.name ?? 'object'}-`,
+        name: `${meta.name ?? 'object'}.${now.toString(16)}${randomUUID().slice(0, 4)}`,
         namespace: meta.namespace ?? 'default',
       },
       eventTime: new V1MicroTime(now).toISOString(),

@@ -2,7 +2,14 @@
 // kept, the operator's own status writes do not re-trigger reconciles, and once settled the
 // operator makes no write requests at all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configMaps } from '../../../operator/kube/client.ts';
+import { pino } from 'pino';
+import { systemClock } from '../../../operator/clock.ts';
+import {
+  EventRecorder,
+  configMaps,
+  events,
+  type KubernetesObject,
+} from '../../../operator/kube/client.ts';
 import { eventually } from '../../support/eventually.ts';
 import { sharedEnvironment } from '../../support/environment.ts';
 import { uniqueName } from '../../support/unique-name.ts';
@@ -115,6 +122,35 @@ describe('controller core with a test reconciler', () => {
       expect(again?.metadata?.uid).toBeDefined();
       expect(again?.metadata?.uid).not.toBe(first);
     });
+  });
+
+  it('records rate-limited Kubernetes Events about an object', async () => {
+    const gadget = await operator.client.create(gadgets, gadgetFor(namespace, 'evented', 1));
+    const recorder = new EventRecorder({
+      create: (resource, object) => operator.client.create(resource, object),
+      controller: 'syncflow.io/operator',
+      instance: 'test',
+      clock: systemClock,
+      log: pino({ level: 'silent' }),
+    });
+    const spec = {
+      type: 'Normal',
+      reason: 'Created',
+      action: 'Apply',
+      note: 'child created',
+    } as const;
+    await recorder.record(gadget, spec);
+    await recorder.record(gadget, spec);
+    await recorder.record(gadget, {
+      ...spec,
+      type: 'Warning',
+      reason: 'Stalled',
+      note: 'bad spec',
+    });
+    type Event = KubernetesObject & { reason?: string; regarding?: { uid?: string } };
+    const listed = await operator.client.list<Event>(events, { namespace });
+    const about = listed.items.filter((e) => e.regarding?.uid === gadget.metadata?.uid);
+    expect(about.map((e) => e.reason).sort()).toEqual(['Created', 'Stalled']);
   });
 
   it('makes zero write requests while nothing changes (30 s window)', async () => {
