@@ -1,0 +1,79 @@
+// Reads a typed value at a field path (`data.items[0].qty`) of a decoded source record. Pure:
+// failures come back as reasons, never as exceptions.
+
+import type { MappingField, MappingType } from '../../crds/syncflow.ts';
+
+export type FieldType = MappingType;
+/** A mapping field of the SyncFlow: a dot path (`[n]` indexes arrays) or a constant `value`. */
+export type FieldSpec = Pick<MappingField, 'path' | 'value' | 'type'>;
+
+export type FieldValue = string | number | boolean | readonly unknown[] | object;
+export type FieldResult = { value: FieldValue | undefined } | { error: string };
+
+const segmentPattern = /[^.[\]]+/g;
+
+export function valueAt(root: unknown, path: string): unknown {
+  let node: unknown = root;
+  for (const segment of path.match(segmentPattern) ?? []) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
+}
+
+// SAP OData v2 writes dates as `/Date(1747647000000+0000)/`.
+const sapDatePattern = /^\/Date\((-?\d+)([+-]\d{4})?\)\/$/;
+
+function timestampOf(raw: unknown): number | undefined {
+  if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
+  if (typeof raw !== 'string') return undefined;
+  const sap = sapDatePattern.exec(raw);
+  if (sap) return Number(sap[1]);
+  const parsed = Date.parse(raw);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+function numberOf(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
+  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
+  const parsed = Number(raw);
+  return Number.isFinite(parsed) ? parsed : undefined;
+}
+
+const truthy = new Set<unknown>([true, 1, 'true', 'TRUE', 'X', 'Y', '1', 'yes']);
+const falsy = new Set<unknown>([false, 0, 'false', 'FALSE', '', 'N', '0', 'no']);
+
+function booleanOf(raw: unknown): boolean | undefined {
+  if (truthy.has(raw)) return true;
+  if (falsy.has(raw)) return false;
+  return undefined;
+}
+
+function integerOf(raw: unknown): number | undefined {
+  const n = numberOf(raw);
+  return n !== undefined && Number.isInteger(n) ? n : undefined;
+}
+
+const coercions: Record<FieldType, (raw: unknown) => FieldValue | undefined> = {
+  string: (raw) => (typeof raw === 'string' || typeof raw === 'number' ? String(raw) : undefined),
+  number: numberOf,
+  decimal: numberOf,
+  integer: integerOf,
+  boolean: booleanOf,
+  date: timestampOf,
+  dateTime: timestampOf,
+  array: (raw) => (Array.isArray(raw) ? raw : undefined),
+  object: (raw) =>
+    typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : undefined,
+};
+
+/** The value at `spec.path` as `spec.type`; absent (undefined/null) is not an error. */
+export function fieldOf(root: unknown, spec: FieldSpec): FieldResult {
+  const raw = spec.path === undefined ? spec.value : valueAt(root, spec.path);
+  if (raw === undefined || raw === null) return { value: undefined };
+  const value = coercions[spec.type](raw);
+  if (value === undefined) {
+    return { error: `field ${spec.path ?? 'value'} is not a ${spec.type}: ${JSON.stringify(raw)}` };
+  }
+  return { value };
+}

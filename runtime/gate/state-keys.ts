@@ -1,0 +1,40 @@
+// The Redis key layout of the runtime's state. Per-flow state lives under
+// `sf:{instanceId}:{namespace}/{name}:…`; versions are shared by every flow writing the same
+// (connection, entity), so they live under `sf:{instanceId}:v:{connection}:{entity}`.
+
+export interface FlowIdentity {
+  instanceId: string;
+  namespace: string;
+  name: string;
+}
+
+export interface StateKeys {
+  /** `ns/name`, the flow's identity in lineage records and lease tokens. */
+  flow: string;
+  /** Hash: entity key → last applied version (decimal string). */
+  versions: string;
+  /** Hash: entity key → JSON `{flow, writer, eventId, atMs}` of the last applied write. */
+  writers: string;
+  /** Hash: the flow's heartbeat and run figures (see README of the runtime in the report). */
+  heartbeat: string;
+  /** String with TTL: an applied event id. */
+  eventId(id: string): string;
+  /** String with PX: the writer holding a key between check and record. */
+  lease(key: string): string;
+}
+
+export function stateKeysFor(
+  flow: FlowIdentity,
+  target: { connection: string; entity: string },
+): StateKeys {
+  const flowPrefix = `sf:${flow.instanceId}:${flow.namespace}/${flow.name}`;
+  const entityPart = `${target.connection}:${target.entity}`;
+  return {
+    flow: `${flow.namespace}/${flow.name}`,
+    versions: `sf:${flow.instanceId}:v:${entityPart}`,
+    writers: `sf:${flow.instanceId}:vw:${entityPart}`,
+    heartbeat: `${flowPrefix}:heartbeat`,
+    eventId: (id) => `${flowPrefix}:id:${id}`,
+    lease: (key) => `sf:${flow.instanceId}:lease:${entityPart}:${key}`,
+  };
+}

@@ -1,0 +1,145 @@
+// The runtime's composition root: `runtime/main.ts <consume|poll|batch>`. Reads the environment
+// and the flow document (SYNCFLOW_CONFIG, under SYNCFLOW_ROOT when set), builds the logger and
+// the Kafka/Redis clients, refuses an evicting Redis, serves metrics, and runs the mode until
+// SIGTERM (exit 0 after the batch in flight is committed) or a fatal error (exit 1).
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import { pino, type Logger } from 'pino';
+import { loadConfig, type RuntimeConfig } from './config.ts';
+import { assertRedisKeepsKeys } from './gate/gate.ts';
+import { runtimeMetricsFor, serveMetrics } from './metrics/metrics.ts';
+import { runConsume } from './modes/consume.ts';
+import { settingsFor, type RuntimeSettings } from './settings.ts';
+
+const modes = ['consume', 'poll', 'batch'] as const;
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+function kafkaFor(settings: RuntimeSettings, log: Logger): Kafka {
+  const kafkaLog = log.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId: `syncflow-${settings.identity.namespace}-${settings.identity.name}`,
+    brokers: settings.kafka.brokers,
+    ssl: settings.kafka.ssl,
+    ...(settings.kafka.sasl ? { sasl: settings.kafka.sasl as SASLOptions } : {}),
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry) =>
+      kafkaLog.warn({ kafka: entry.log.message, error: entry.log['error'] as unknown }, 'kafkajs'),
+  });
+}
+
+async function redisFor(
+  settings: RuntimeSettings,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<Redis> {
+  const redis = new Redis(settings.redis.url, {
+    ...(settings.redis.username ? { username: settings.redis.username } : {}),
+    ...(settings.redis.password ? { password: settings.redis.password } : {}),
+    lazyConnect: true,
+    // Commands fail at once while Redis is away; the pipeline retries the step with backoff.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+  redis.on('error', (err: unknown) => log.debug({ err }, 'redis connection error'));
+  while (!signal.aborted) {
+    try {
+      await redis.connect();
+      return redis;
+    } catch (err) {
+      log.warn({ err }, 'redis not reachable, retrying');
+      redis.disconnect();
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  return redis;
+}
+
+async function consume(
+  config: Readonly<RuntimeConfig>,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  const settings = settingsFor(config.flow, {
+    read: (path) => readFileSync(path, 'utf8'),
+    pathOf: config.pathOf,
+  });
+  const redis = await redisFor(settings, log, signal);
+  const policy = await assertRedisKeepsKeys(redis);
+  if (!policy.persistent)
+    log.warn(
+      'Redis has neither AOF nor RDB persistence: a Redis restart forgets applied versions and ids',
+    );
+  const metrics = runtimeMetricsFor({
+    flow: `${settings.identity.namespace}/${settings.identity.name}`,
+    mode: 'consume',
+  });
+  const server = await serveMetrics(metrics.registry, config.env.SYNCFLOW_METRICS_PORT);
+  const faultProbability = config.env.SYNCFLOW_FAULT_AFTER_SINK;
+  try {
+    await runConsume({
+      settings,
+      kafka: kafkaFor(settings, log),
+      redis,
+      log,
+      metrics,
+      signal,
+      gate: {
+        idTtlSeconds: config.env.SYNCFLOW_GATE_ID_TTL_SECONDS,
+        leaseMs: config.env.SYNCFLOW_GATE_LEASE_MS,
+        mode: config.env.SYNCFLOW_GATE_MODE,
+      },
+      partitionsConsumedConcurrently: config.env.SYNCFLOW_PARTITIONS_CONCURRENTLY,
+      sessionTimeoutMs: config.env.SYNCFLOW_KAFKA_SESSION_TIMEOUT_MS,
+      ...(faultProbability > 0
+        ? {
+            afterSink: () =>
+              Math.random() < faultProbability ? process.kill(process.pid, 'SIGKILL') : undefined,
+          }
+        : {}),
+    });
+  } finally {
+    await server.close();
+    redis.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  const mode = process.argv[2];
+  if (!modes.includes(mode as (typeof modes)[number]))
+    fail(`usage: runtime/main.ts <${modes.join('|')}>`, 2);
+  const loaded = loadConfig(process.env, (path) => readFileSync(path, 'utf8'));
+  if (!loaded.ok) fail(loaded.error);
+  const { config } = loaded;
+  if (mode !== 'consume') fail(`runtime ${mode}: not implemented in this build`, 3);
+  if (config.flow.plan.mode !== mode)
+    fail(`flow config plans mode ${config.flow.plan.mode}, but the runtime was started as ${mode}`);
+  const log = pino({
+    level: config.env.SYNCFLOW_LOG_LEVEL,
+    redact: ['*.password', '*.token', '*.bearerToken', '*.consumerSecret', '*.accessTokenSecret'],
+  }).child({
+    flow: `${config.flow.flow.namespace}/${config.flow.flow.name}`,
+    mode,
+  });
+  const controller = new AbortController();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      log.info({ signal }, 'stopping: finishing the batch in flight');
+      controller.abort();
+    });
+  }
+  try {
+    await consume(config, log, controller.signal);
+    process.exit(0);
+  } catch (err) {
+    log.fatal({ err }, 'runtime stopped on a fatal error');
+    process.exit(1);
+  }
+}
+
+await main();

@@ -1,0 +1,161 @@
+// `runtime consume`: wiring only — a Kafka consumer group as the Source, its committed offsets
+// as the Checkpoint, the flow's Commerce sink, the gate, the dead-letter topic, and a heartbeat
+// for the operator. Resolves when stopped; rejects with the fatal error that stopped it.
+import { hostname } from 'node:os';
+import type { Consumer, Kafka } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { Gate, stateKeysFor } from '../gate/gate.ts';
+import type { RuntimeMetrics } from '../metrics/metrics.ts';
+import { isFatal, processBatch, type PipelineDeps } from '../pipeline/pipeline.ts';
+import type { RuntimeSettings } from '../settings.ts';
+import { commerceSinkFor } from '../sinks/commerce/commerce-sink.ts';
+import { KafkaDeadLetter } from '../sinks/dead-letter.ts';
+import { KafkaSource } from '../sources/kafka.ts';
+import type { SourceBatch } from '../sources/source.ts';
+import { FatalError } from '../errors.ts';
+import { KafkaOffsets } from '../state/kafka-offsets.ts';
+
+export interface ConsumeDeps {
+  settings: RuntimeSettings;
+  kafka: Kafka;
+  redis: Redis;
+  log: Logger;
+  metrics: RuntimeMetrics;
+  signal: AbortSignal;
+  gate: { idTtlSeconds: number; leaseMs: number; mode: 'normal' | 'reapply' };
+  partitionsConsumedConcurrently: number;
+  sessionTimeoutMs: number;
+  afterSink?: () => void;
+  heartbeatIntervalMs?: number;
+}
+
+function startHeartbeat(redis: Redis, key: string, log: Logger, intervalMs: number): () => void {
+  const fields = (): Record<string, string | number> => ({
+    atMs: Date.now(),
+    mode: 'consume',
+    host: hostname(),
+  });
+  const beat = (extra: Record<string, number> = {}): void => {
+    redis
+      .hset(key, { ...fields(), ...extra })
+      .catch((err: unknown) => log.warn({ err }, 'heartbeat not written'));
+  };
+  beat({ startedAtMs: Date.now() });
+  const timer = setInterval(beat, intervalMs);
+  return () => clearInterval(timer);
+}
+
+function consumerFor(
+  kafka: Kafka,
+  options: { groupId: string; sessionTimeoutMs: number },
+  onFatal: (err: unknown) => void,
+): Consumer {
+  const consumer = kafka.consumer({
+    groupId: options.groupId,
+    sessionTimeout: options.sessionTimeoutMs,
+    heartbeatInterval: Math.min(3000, Math.floor(options.sessionTimeoutMs / 3)),
+    maxWaitTimeInMs: 100,
+    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
+  });
+  consumer.on(consumer.events.CRASH, (event) => {
+    if (!event.payload.restart) onFatal(event.payload.error);
+  });
+  return consumer;
+}
+
+interface Wiring {
+  pipeline: PipelineDeps;
+  close(): Promise<void>;
+}
+
+async function wiringFor(
+  deps: ConsumeDeps,
+  consumer: Consumer,
+  signal: AbortSignal,
+): Promise<Wiring> {
+  const { settings, kafka, redis, log } = deps;
+  const keys = stateKeysFor(settings.identity, settings.sink);
+  const gate = new Gate(redis, {
+    keys,
+    leaseToken: keys.flow,
+    leaseMs: deps.gate.leaseMs,
+    idTtlSeconds: deps.gate.idTtlSeconds,
+    mode: deps.gate.mode,
+    nowMs: () => Date.now(),
+  });
+  const producer = kafka.producer({ allowAutoTopicCreation: true, retry: { retries: 10 } });
+  await producer.connect();
+  const sink = commerceSinkFor(settings.commerce);
+  const stopHeartbeat = startHeartbeat(
+    redis,
+    keys.heartbeat,
+    log,
+    deps.heartbeatIntervalMs ?? 10_000,
+  );
+  return {
+    pipeline: {
+      flow: settings.flow,
+      gate,
+      sink,
+      deadLetter: new KafkaDeadLetter({
+        producer,
+        topic: settings.kafka.deadLetterTopic,
+        flow: keys.flow,
+        nowMs: () => Date.now(),
+      }),
+      checkpoint: new KafkaOffsets(consumer),
+      log,
+      nowMs: () => Date.now(),
+      signal,
+      retry: { initialBackoffMs: 200, maxBackoffMs: 5000 },
+      busyWaitMs: 200,
+      ...(deps.afterSink ? { afterSink: deps.afterSink } : {}),
+    },
+    close: async () => {
+      stopHeartbeat();
+      await Promise.allSettled([producer.disconnect(), sink.close()]);
+    },
+  };
+}
+
+export async function runConsume(deps: ConsumeDeps): Promise<void> {
+  const { settings, log } = deps;
+  const stop = new AbortController();
+  deps.signal.addEventListener('abort', () => stop.abort(), { once: true });
+  let fatal: unknown;
+  const onFatal = (err: unknown): void => {
+    fatal ??= err;
+    stop.abort();
+  };
+  const consumer = consumerFor(
+    deps.kafka,
+    { groupId: settings.kafka.groupId, sessionTimeoutMs: deps.sessionTimeoutMs },
+    onFatal,
+  );
+  const wiring = await wiringFor(deps, consumer, stop.signal);
+  const source = new KafkaSource({
+    consumer,
+    topic: settings.kafka.topic,
+    fromBeginning: settings.kafka.fromBeginning,
+    partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently,
+  });
+  const handle = async (batch: SourceBatch): Promise<void> => {
+    try {
+      deps.metrics.observe(await processBatch(batch, wiring.pipeline), batch.label);
+    } catch (err) {
+      if (!isFatal(err)) throw err;
+      // Not committed: the next owner of the partition re-delivers the batch.
+      onFatal(err);
+    }
+  };
+  log.info({ topic: settings.kafka.topic, groupId: settings.kafka.groupId }, 'consuming');
+  try {
+    await source.run(handle, stop.signal);
+  } finally {
+    await wiring.close();
+  }
+  if (fatal !== undefined && !deps.signal.aborted)
+    throw fatal instanceof Error ? fatal : new FatalError('consumer stopped', { cause: fatal });
+  log.info('stopped');
+}

@@ -1,0 +1,224 @@
+// What the runtime needs, derived from the validated flow document: the flow's mapping, the
+// Kafka, Redis and Commerce endpoints with credentials read from the mounted Secret files, and
+// the state keys. Throws FatalError for what this build cannot run, naming the field.
+import { join } from 'node:path';
+import type { FlowConfig } from '../crds/flow-config.ts';
+import { parseDuration } from '../crds/syncflow.ts';
+import type { SyncConnectionSpec } from '../crds/connection.ts';
+import { FatalError } from './errors.ts';
+import type { FlowDefinition, FlowKind } from './flow/flow.ts';
+import type { CommerceAuth, CommerceSinkOptions } from './sinks/commerce/commerce-sink.ts';
+
+export interface RuntimeSettings {
+  identity: { instanceId: string; namespace: string; name: string };
+  flow: FlowDefinition;
+  sink: { connection: string; entity: string };
+  kafka: {
+    brokers: string[];
+    sasl?: {
+      mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+      username: string;
+      password: string;
+    };
+    ssl: boolean;
+    topic: string;
+    deadLetterTopic: string;
+    groupId: string;
+    fromBeginning: boolean;
+  };
+  redis: { url: string; username?: string; password?: string };
+  commerce: CommerceSinkOptions;
+}
+
+export interface FileAccess {
+  /** Reads a file of the pod (already resolved under SYNCFLOW_ROOT by the caller's pathOf). */
+  read(path: string): string;
+  pathOf(path: string): string;
+}
+
+const supported: Record<string, { flow: FlowKind; entity: string }> = {
+  inventory: { flow: 'inventory', entity: 'sourceItem' },
+  credit: { flow: 'credit', entity: 'companyCredit' },
+};
+
+/** Where the operator mounts a connection's CA bundle entry (ConfigMap or Secret). */
+export function caBundleDirFor(connectionName: string): string {
+  return `/etc/syncflow/ca/${connectionName}/`;
+}
+
+function connectionOf(
+  config: FlowConfig,
+  name: string,
+): { spec: SyncConnectionSpec; secretDir?: string | undefined } {
+  const connection = config.connections[name];
+  if (!connection) throw new FatalError(`connections.${name}: missing from the flow document`);
+  return connection;
+}
+
+function secretOf(
+  files: FileAccess,
+  connection: { secretDir?: string | undefined },
+  name: string,
+  key: string,
+): string {
+  if (connection.secretDir === undefined)
+    throw new FatalError(`connections.${name}.secretDir: needed to read Secret key ${key}`);
+  const path = files.pathOf(join(connection.secretDir, key));
+  try {
+    return files.read(path).trim();
+  } catch (err) {
+    throw new FatalError(`read Secret key ${key} of connection ${name} at ${path}`, { cause: err });
+  }
+}
+
+function commerceAuthOf(
+  files: FileAccess,
+  name: string,
+  connection: { spec: SyncConnectionSpec; secretDir?: string | undefined },
+): CommerceAuth {
+  const auth = connection.spec.auth;
+  if (auth?.bearer) return { bearerToken: secretOf(files, connection, name, auth.bearer.tokenKey) };
+  if (auth?.oauth1) {
+    const o = auth.oauth1;
+    const read = (key: string): string => secretOf(files, connection, name, key);
+    return {
+      oauth1: {
+        consumerKey: read(o.consumerKeyKey),
+        consumerSecret: read(o.consumerSecretKey),
+        accessToken: read(o.accessTokenKey),
+        accessTokenSecret: read(o.accessTokenSecretKey),
+      },
+    };
+  }
+  throw new FatalError(
+    `connections.${name}.spec.auth: this build signs Commerce requests with auth.bearer or auth.oauth1 only`,
+  );
+}
+
+function caOf(files: FileAccess, name: string, spec: SyncConnectionSpec): string | undefined {
+  const bundle = spec.tls?.caBundle;
+  const key = bundle?.secretRef?.key ?? bundle?.configMapRef?.key;
+  if (key === undefined) return undefined;
+  const path = files.pathOf(join(caBundleDirFor(name), key));
+  try {
+    return files.read(path);
+  } catch (err) {
+    throw new FatalError(`read CA bundle of connection ${name} at ${path}`, { cause: err });
+  }
+}
+
+function commerceOf(config: FlowConfig, files: FileAccess, kind: FlowKind): CommerceSinkOptions {
+  const { sink } = config.flow.spec;
+  const connection = connectionOf(config, sink.connection);
+  const { spec } = connection;
+  if (spec.type !== 'commerce' || spec.url === undefined)
+    throw new FatalError(
+      `connections.${sink.connection}: the sink needs a connection of type commerce`,
+    );
+  const ca = caOf(files, sink.connection, spec);
+  return {
+    flow: kind,
+    batchSize: sink.commerce?.batchSize ?? 20,
+    companyLookupField: 'reseller_id',
+    client: {
+      url: spec.url,
+      storeCode: sink.commerce?.storeCode ?? spec.commerce?.storeCode ?? 'all',
+      auth: commerceAuthOf(files, sink.connection, connection),
+      ...(ca === undefined ? {} : { ca }),
+      maxInFlight: spec.concurrency.maxInFlight,
+      requestTimeoutMs: parseDuration(spec.requestTimeout) * 1000,
+      nowMs: () => Date.now(),
+    },
+  };
+}
+
+type KafkaSourceSpec = NonNullable<FlowConfig['flow']['spec']['source']['kafka']>;
+
+function kafkaSourceOf(config: FlowConfig): KafkaSourceSpec {
+  const { kafka } = config.flow.spec.source;
+  if (!kafka) throw new FatalError('flow.spec.source.kafka: consume mode reads a Kafka topic');
+  if (kafka.payload === 'notification') {
+    throw new FatalError(
+      'flow.spec.source.kafka.payload: notification events (fetch from the ERP) are not implemented in this build',
+    );
+  }
+  return kafka;
+}
+
+function kafkaOf(config: FlowConfig, files: FileAccess): RuntimeSettings['kafka'] {
+  const { source, initialSync } = config.flow.spec;
+  const kafka = kafkaSourceOf(config);
+  const connection = connectionOf(config, source.connection);
+  const { spec } = connection;
+  if (spec.type !== 'kafka' || spec.brokers === undefined) {
+    throw new FatalError(
+      `connections.${source.connection}: the source needs a connection of type kafka`,
+    );
+  }
+  const basic = spec.auth?.basic;
+  const read = (key: string): string => secretOf(files, connection, source.connection, key);
+  return {
+    brokers: spec.brokers,
+    ...(basic
+      ? {
+          sasl: {
+            mechanism: spec.kafka?.saslMechanism ?? 'scram-sha-512',
+            username: read(basic.usernameKey),
+            password: read(basic.passwordKey),
+          },
+        }
+      : {}),
+    ssl: spec.tls !== undefined,
+    topic: kafka.topic,
+    deadLetterTopic: kafka.deadLetterTopic ?? `${kafka.topic}.dlq`,
+    groupId: `sf.${config.instanceId}.${config.flow.namespace}.${config.flow.name}`,
+    fromBeginning: initialSync?.from !== 'now',
+  };
+}
+
+function redisOf(config: FlowConfig, files: FileAccess): RuntimeSettings['redis'] {
+  const name = config.flow.spec.state.connection;
+  const connection = connectionOf(config, name);
+  if (connection.spec.type !== 'redis' || connection.spec.url === undefined)
+    throw new FatalError(`connections.${name}: state needs a connection of type redis`);
+  const basic = connection.spec.auth?.basic;
+  if (!basic) return { url: connection.spec.url };
+  return {
+    url: connection.spec.url,
+    username: secretOf(files, connection, name, basic.usernameKey),
+    password: secretOf(files, connection, name, basic.passwordKey),
+  };
+}
+
+export function settingsFor(config: FlowConfig, files: FileAccess): RuntimeSettings {
+  const { spec } = config.flow;
+  const kind = supported[spec.flow];
+  if (!kind || kind.entity !== spec.entity)
+    throw new FatalError(
+      `flow.spec.flow: ${spec.flow}/${spec.entity} is not implemented in this build (inventory/sourceItem and credit/companyCredit are)`,
+    );
+  const commerce = commerceOf(config, files, kind.flow);
+  const sinkConnection = connectionOf(config, spec.sink.connection).spec;
+  return {
+    identity: {
+      instanceId: config.instanceId,
+      namespace: config.flow.namespace,
+      name: config.flow.name,
+    },
+    flow: {
+      flow: kind.flow,
+      options: {
+        fields: spec.mapping.fields,
+        deletes: spec.deletes,
+        defaults: { sourceCode: sinkConnection.commerce?.defaultSourceCode ?? 'default' },
+        ...(sinkConnection.commerce?.sources
+          ? { sourceCodes: sinkConnection.commerce.sources }
+          : {}),
+      },
+    },
+    sink: { connection: spec.sink.connection, entity: spec.entity },
+    kafka: kafkaOf(config, files),
+    redis: redisOf(config, files),
+    commerce,
+  };
+}

@@ -1,0 +1,91 @@
+// Kafka source: a consumer group read with eachBatch, one partition's batch at a time in offset
+// order (per-key order holds because a key lives in one partition), several partitions in
+// parallel. Auto-commit is off: the Checkpoint commits after the pipeline finished a batch.
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { MessageIn } from '../flow/flow.ts';
+import type { Source, SourceBatch } from './source.ts';
+
+export interface KafkaPosition {
+  topic: string;
+  partition: number;
+  /** The next offset to read (last processed + 1), as Kafka commits it. */
+  offset: string;
+}
+
+export interface KafkaSourceOptions {
+  consumer: Consumer;
+  topic: string;
+  fromBeginning: boolean;
+  partitionsConsumedConcurrently: number;
+}
+
+function headersOf(message: KafkaMessage): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    out[name] = first === undefined ? undefined : first.toString();
+  }
+  return out;
+}
+
+export function messageInOf(topic: string, partition: number, message: KafkaMessage): MessageIn {
+  return {
+    key: message.key === null ? null : message.key.toString(),
+    value: message.value,
+    headers: headersOf(message),
+    timestampMs: Number(message.timestamp),
+    position: `${topic}/${partition}/${message.offset}`,
+  };
+}
+
+export class KafkaSource implements Source {
+  readonly #options: KafkaSourceOptions;
+
+  constructor(options: KafkaSourceOptions) {
+    this.#options = options;
+  }
+
+  async run(handle: (batch: SourceBatch) => Promise<void>, signal: AbortSignal): Promise<void> {
+    const { consumer, topic, fromBeginning, partitionsConsumedConcurrently } = this.#options;
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning });
+    const stopped = new Promise<void>((resolve) =>
+      consumer.on(consumer.events.STOP, () => resolve()),
+    );
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.#eachBatch(payload, handle),
+    });
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    // disconnect() lets the batch in flight finish (its commit included) before it resolves.
+    await consumer.disconnect();
+    await stopped;
+  }
+
+  async #eachBatch(
+    payload: EachBatchPayload,
+    handle: (batch: SourceBatch) => Promise<void>,
+  ): Promise<void> {
+    const { batch } = payload;
+    const last = batch.messages.at(-1);
+    if (last === undefined || payload.isStale()) return;
+    const position: KafkaPosition = {
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: (BigInt(last.offset) + 1n).toString(),
+    };
+    await handle({
+      messages: batch.messages.map((m) => messageInOf(batch.topic, batch.partition, m)),
+      label: `${batch.topic}/${batch.partition}`,
+      position,
+      heartbeat: () => payload.heartbeat(),
+      isStale: () => payload.isStale(),
+    });
+    payload.resolveOffset(last.offset);
+  }
+}

@@ -1,0 +1,143 @@
+// The idempotency gate against a real Redis: duplicates and stale versions are dropped, two
+// flows sharing (connection, entity) cannot roll each other back, and an evicting Redis is refused.
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  Gate,
+  assertRedisKeepsKeys,
+  stateKeysFor,
+  type GateOptions,
+} from '../../runtime/gate/gate.ts';
+import { FatalError } from '../../runtime/errors.ts';
+import { startEnvironment } from '../env/start-environment.ts';
+import { sharedEnvironment } from '../support/environment.ts';
+import { uniqueName } from '../support/unique-name.ts';
+
+const redis = new Redis(sharedEnvironment().redisUrl);
+afterAll(() => redis.disconnect());
+
+function gateFor(instanceId: string, name: string, overrides: Partial<GateOptions> = {}): Gate {
+  const keys = stateKeysFor(
+    { instanceId, namespace: 'ns', name },
+    { connection: 'commerce', entity: 'sourceItem' },
+  );
+  return new Gate(redis, {
+    keys,
+    leaseToken: `ns/${name}`,
+    leaseMs: 30_000,
+    idTtlSeconds: 3600,
+    mode: 'normal',
+    nowMs: () => Date.now(),
+    ...overrides,
+  });
+}
+
+const applied = (key: string, eventId: string, version: number) => ({
+  key,
+  eventId,
+  version,
+  writer: `t/0/${version}`,
+});
+const nothing = { released: [], figures: {}, heartbeat: {} };
+
+describe('gate', () => {
+  it('drops applied event ids, stale and equal versions, and lets newer versions through', async () => {
+    const gate = gateFor(uniqueName('i'), 'events');
+    expect(await gate.check([{ key: 'A', eventId: 'e1', version: 5 }])).toEqual(['apply']);
+    await gate.record({ ...nothing, applied: [applied('A', 'e1', 5)] });
+    expect(
+      await gate.check([
+        { key: 'A', eventId: 'e1', version: 5 },
+        { key: 'A', eventId: 'e2', version: 4 },
+        { key: 'A', eventId: 'e3', version: 5 },
+        { key: 'A', eventId: 'e4', version: 6 },
+        { key: 'B', eventId: 'e5', version: 1 },
+      ]),
+    ).toEqual(['duplicate', 'stale', 'duplicate', 'apply', 'apply']);
+  });
+
+  it('shares versions across flows and keeps the writer for lineage', async () => {
+    const instanceId = uniqueName('i');
+    const events = gateFor(instanceId, 'events');
+    const snapshot = gateFor(instanceId, 'snapshot');
+    expect(await events.check([{ key: 'A', eventId: 'x', version: 10 }])).toEqual(['apply']);
+    await events.record({ ...nothing, applied: [applied('A', 'x', 10)] });
+    expect(await snapshot.check([{ key: 'A', eventId: 'y', version: 7 }])).toEqual(['stale']);
+    expect(await snapshot.lastApplied('A')).toMatchObject({
+      version: 10,
+      writer: { flow: 'ns/events', writer: 't/0/10' },
+    });
+  });
+
+  it('makes a second flow wait while the first holds the key between check and record', async () => {
+    const instanceId = uniqueName('i');
+    const events = gateFor(instanceId, 'events');
+    const snapshot = gateFor(instanceId, 'snapshot');
+    expect(await events.check([{ key: 'A', eventId: 'x', version: 10 }])).toEqual(['apply']);
+    expect(await snapshot.check([{ key: 'A', eventId: 'y', version: 12 }])).toEqual(['busy']);
+    // The event flow's sink failed: releasing lets the snapshot through.
+    await events.record({ ...nothing, applied: [], released: ['A'] });
+    expect(await snapshot.check([{ key: 'A', eventId: 'y', version: 12 }])).toEqual(['apply']);
+  });
+
+  it('never records a version backwards, even when a late writer records after a newer one', async () => {
+    const gate = gateFor(uniqueName('i'), 'events');
+    await gate.record({ ...nothing, applied: [applied('A', 'new', 9)] });
+    await gate.record({ ...nothing, applied: [applied('A', 'old', 3)] });
+    expect(await gate.lastApplied('A')).toMatchObject({ version: 9 });
+  });
+
+  it('in reapply mode writes again at equal versions and seen ids but never older ones', async () => {
+    const instanceId = uniqueName('i');
+    await gateFor(instanceId, 'events').record({ ...nothing, applied: [applied('A', 'e1', 5)] });
+    const replay = gateFor(instanceId, 'events-replay', { mode: 'reapply' });
+    expect(
+      await replay.check([
+        { key: 'A', eventId: 'e1', version: 5 },
+        { key: 'B', eventId: 'e9', version: 1 },
+      ]),
+    ).toEqual(['apply', 'apply']);
+    expect(await replay.check([{ key: 'A', eventId: 'e0', version: 4 }])).toEqual(['stale']);
+  });
+
+  it('adds run figures and heartbeat fields to the flow hash', async () => {
+    const instanceId = uniqueName('i');
+    const gate = gateFor(instanceId, 'events');
+    await gate.record({
+      applied: [],
+      released: [],
+      figures: { recordsIn: 3, deadLettered: 1 },
+      heartbeat: { secondsBehind: 1.5 },
+    });
+    await gate.record({ applied: [], released: [], figures: { recordsIn: 2 }, heartbeat: {} });
+    const hash = await redis.hgetall(`sf:${instanceId}:ns/events:heartbeat`);
+    expect(hash).toMatchObject({ recordsIn: '5', deadLettered: '1', secondsBehind: '1.5' });
+    expect(Number(hash['atMs'])).toBeGreaterThan(0);
+  });
+});
+
+describe('Redis policy', () => {
+  it('accepts noeviction with persistence and refuses an evicting policy', async () => {
+    expect(await assertRedisKeepsKeys(redis)).toEqual({
+      maxmemoryPolicy: 'noeviction',
+      persistent: true,
+    });
+    const env = await startEnvironment({ redis: true });
+    const own = new Redis(env.redisUrl ?? '');
+    try {
+      for (const policy of ['allkeys-lru', 'volatile-ttl']) {
+        await own.config('SET', 'maxmemory-policy', policy);
+        await expect(assertRedisKeepsKeys(own)).rejects.toBeInstanceOf(FatalError);
+      }
+      await own.config('SET', 'maxmemory-policy', 'noeviction');
+      await own.config('SET', 'appendonly', 'no');
+      expect(await assertRedisKeepsKeys(own)).toEqual({
+        maxmemoryPolicy: 'noeviction',
+        persistent: false,
+      });
+    } finally {
+      own.disconnect();
+      await env.stop();
+    }
+  });
+});
