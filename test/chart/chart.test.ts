@@ -2,7 +2,9 @@
 // optional feature on, and the result passes a server-side dry run against the real apiserver
 // (schemas, admission, strict field validation). Wrong values fail with a message naming them.
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flagOptions, loadConfig } from '../../operator/config.ts';
 import { createNamespace, deleteNamespace, kubeConfigFrom } from '../api/api-server.ts';
 import type { Manifest } from '../api/manifests.ts';
 import { sharedEnvironment } from '../support/environment.ts';
@@ -139,6 +141,47 @@ describe('the operator Deployment with default values', () => {
     for (const kind of ['ServiceMonitor', 'PrometheusRule', 'NetworkPolicy', 'ConfigMap'])
       expect(kinds).not.toContain(kind);
     expect(kinds).toEqual(expect.arrayContaining(['PodDisruptionBudget', 'Service']));
+  });
+});
+
+describe('the operator flags the chart renders', () => {
+  it.each([
+    ['default values', {}, [], { namespace: '', instanceId: 'default', replicas: 2 }],
+    [
+      'every feature on',
+      { 'rbac.scope': 'namespace', 'watchNamespaces[0]': 'acme-prod' },
+      [allFeatures],
+      { namespace: 'acme-prod', instanceId: 'acme-prod', replicas: 3 },
+    ],
+  ] as const)('are accepted by the operator with %s', async (_label, set, values, expected) => {
+    const objects = await renderChart(helm, chart.dir, {
+      namespace: 'syncflow-system',
+      set,
+      values,
+    });
+    const deployment = find(objects, 'Deployment') as Manifest & { spec: DeploymentSpec };
+    const pod = deployment.spec.template.spec as DeploymentSpec['template']['spec'] & {
+      terminationGracePeriodSeconds: number;
+    };
+    const [container] = pod.containers;
+    const { values: flags } = parseArgs({
+      args: container?.args ?? [],
+      options: flagOptions(),
+      strict: true,
+      allowPositionals: false,
+    });
+    const config = loadConfig({ POD_NAMESPACE: 'syncflow-system' }, flags);
+    expect(config).toMatchObject({
+      namespace: expected.namespace,
+      instanceId: expected.instanceId,
+      image: container?.image,
+      metricsPort: 8080,
+      probePort: 8081,
+      leaderElection: true,
+      leaseNamespace: 'syncflow-system',
+    });
+    expect(deployment.spec.replicas).toBe(expected.replicas);
+    expect(config.shutdownGracePeriodMs).toBeLessThan(pod.terminationGracePeriodSeconds * 1000);
   });
 });
 
