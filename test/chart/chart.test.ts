@@ -1,12 +1,15 @@
 // The chart as a user installs it: it lints, it renders with default values and with every
 // optional feature on, and the result passes a server-side dry run against the real apiserver
 // (schemas, admission, strict field validation). Wrong values fail with a message naming them.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { flagOptions, loadConfig } from '../../operator/config.ts';
 import { createNamespace, deleteNamespace, kubeConfigFrom } from '../api/api-server.ts';
 import type { Manifest } from '../api/manifests.ts';
+import { repoRoot } from '../env/paths.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
 import { copyChart, helmTemplate, objectsOf, renderChart, type ChartCopy } from './chart.ts';
@@ -213,6 +216,35 @@ describe('RBAC scope', () => {
     expect(binding.subjects).toEqual([
       { kind: 'ServiceAccount', name: 'syncflow-syncflow-operator', namespace: 'syncflow-system' },
     ]);
+  });
+});
+
+describe('the CRDs in the chart', () => {
+  it('are the three CRDs, kept on uninstall, unless another release owns them', async () => {
+    const crdsOf = async (set: Record<string, string>): Promise<Manifest[]> =>
+      (await renderChart(helm, chart.dir, { namespace: 'syncflow-system', set })).filter(
+        (o) => o.kind === 'CustomResourceDefinition',
+      );
+    const crds = await crdsOf({});
+    expect(crds.map((o) => o.metadata.name).sort()).toEqual([
+      'syncconnections.syncflow.io',
+      'syncflowreplays.syncflow.io',
+      'syncflows.syncflow.io',
+    ]);
+    for (const crd of crds) {
+      const { annotations, ...metadata } = crd.metadata as Manifest['metadata'] & {
+        annotations: unknown;
+      };
+      expect(annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
+      const file = `${crd.metadata.name.split('.')[0]?.replace(/s$/, '') ?? ''}.yaml`;
+      const source = parse(readFileSync(join(repoRoot, 'crds', file), 'utf8')) as Manifest;
+      expect({ ...crd, metadata }, `the chart renders crds/${file} as it is`).toEqual(source);
+    }
+    const unkept = await crdsOf({ 'crds.keep': 'false' });
+    expect(unkept.map((o) => o.metadata)).not.toContainEqual(
+      expect.objectContaining({ annotations: expect.anything() as unknown }),
+    );
+    expect(await crdsOf({ 'crds.install': 'false' })).toEqual([]);
   });
 });
 
