@@ -8,12 +8,15 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Projects with different maxWorkers need distinct group orders: unit tests run first.
+          sequence: { groupOrder: 0 },
           include: ['operator/**/*.test.ts', 'runtime/**/*.test.ts', 'crds/**/*.test.ts'],
         },
       },
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['test/**/*.test.ts'],
           globalSetup: ['test/env/global-setup.ts'],
           testTimeout: 120_000,

@@ -1,6 +1,7 @@
 // Go-style durations ("60s", "5m", "1h30m"): the one parser both the operator and the runtime use,
 // matching what CEL's duration() and the CRD pattern accept.
 import { z } from 'zod';
+import { matchesRule, withRules } from './rules.ts';
 
 /** Units accepted in a duration, in seconds. Go also has ns/us; a sync budget never needs them. */
 const unitSeconds = { h: 3600, m: 60, s: 1, ms: 0.001 } as const;
@@ -40,17 +41,13 @@ export function formatDuration(seconds: number): string {
   return text === '' ? '0s' : text;
 }
 
-/** A positive Go-style duration string, validated by pattern and CEL on the server. */
+/** A positive Go-style duration string, validated by CEL on the server with the same messages. */
 export function durationSchema(description: string): z.ZodString {
-  return z
-    .string()
-    .max(32)
-    .regex(durationPattern, 'write a duration: a number and a unit (ms, s, m, h), e.g. 90s, 5m, 1h')
-    .refine((text) => /[1-9]/.test(text), 'must be positive, e.g. 60s')
-    .meta({
-      description,
-      'x-kubernetes-validations': [
-        { rule: "self.matches('[1-9]')", message: 'must be a positive duration, e.g. 60s' },
-      ],
-    });
+  return withRules(z.string().max(32).describe(description), [
+    matchesRule(
+      durationPattern,
+      'write a duration: a number and a unit (ms, s, m, h), e.g. 90s, 5m, 1h',
+    ),
+    matchesRule(/[1-9]/, 'must be a positive duration, e.g. 60s'),
+  ]);
 }

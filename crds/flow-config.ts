@@ -38,7 +38,7 @@ export const flowPlanSchema = z
     mode: z
       .enum(runtimeModes)
       .describe(
-        'Runtime subcommand: consume (Kafka consumer group), poll (delta read since the cursor), batch (file import).',
+        'Runtime subcommand: consume (Kafka consumer group), poll (delta read since the cursor; on a kafka source it reads source.poll: the sweep), batch (file import).',
       ),
     schedule: z
       .string()

@@ -63,3 +63,20 @@ export function atMostOneOf<T extends object>(keys: readonly string[], where: st
     holds: (value) => setKeysOf(value, keys).length <= 1,
   };
 }
+
+/** A regular expression as a CEL string literal. */
+function celString(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * A string shape checked by CEL instead of an OpenAPI `pattern`, so the server's message says
+ * what to write rather than quoting the regular expression. `pattern` must be RE2-compatible.
+ */
+export function matchesRule(pattern: RegExp, message: string): Rule<string> {
+  return {
+    rule: `self.matches(${celString(pattern.source)})`,
+    message,
+    holds: (value) => pattern.test(value),
+  };
+}

@@ -25,7 +25,7 @@ const overlap = durationSchema(
 export const odataSourceSchema = z
   .object({
     entitySet: fieldName(
-      'Entity set to read, e.g. A_MatlStkInAcctMod (SAP) or items (Business Central).',
+      'Entity set to read, below the connection URL: items (Business Central), or API_PRODUCT_SRV/A_Product when the URL is the SAP OData root.',
     ),
     keyFields: keyFields('Properties that identify one record, e.g. [Material, Plant].'),
     modifiedField: fieldName(

@@ -7,7 +7,7 @@ import { durationSchema } from './duration.ts';
 import { entityNames, flowNames, isEntityOf, mappingTypes } from './flows.ts';
 import type { EntityName, FlowName } from './flows.ts';
 import { objectName } from './reference.ts';
-import { withRules } from './rules.ts';
+import { matchesRule, withRules } from './rules.ts';
 import { sinkSchema, sourceSchema } from './source.ts';
 import { workloadSchema } from './workload.ts';
 
@@ -30,6 +30,9 @@ export const timeZonePattern = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
 /** `beginning`, `now` or an RFC 3339 timestamp with a zone. */
 export const initialSyncFromPattern =
   /^(beginning|now|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))$/;
+
+/** Bounds the CEL cost of the per-field rule. */
+const maxMappingFields = 128;
 
 export const patterns = ['event', 'poll', 'batch'] as const;
 export type Pattern = (typeof patterns)[number];
@@ -96,21 +99,19 @@ const specShape = z
       .describe(
         'auto lets maxLag decide; event, poll or batch force a pattern (status.decision says what it costs). Default: auto.',
       ),
-    schedule: z
-      .string()
-      .max(128)
-      .regex(
+    schedule: withRules(z.string().max(128), [
+      matchesRule(
         cronPattern,
         'write a 5-field cron line (minute hour day-of-month month day-of-week) or @hourly/@daily',
-      )
+      ),
+    ])
       .optional()
       .describe(
         'Cron schedule overriding the derived one for poll and batch flows, in timeZone, e.g. "*/5 * * * *". Not allowed with pattern: event.',
       ),
-    timeZone: z
-      .string()
-      .max(64)
-      .regex(timeZonePattern, 'write an IANA time zone such as Europe/Berlin')
+    timeZone: withRules(z.string().max(64), [
+      matchesRule(timeZonePattern, 'write an IANA time zone such as Europe/Berlin'),
+    ])
       .default('UTC')
       .describe('IANA time zone of the schedule, e.g. Europe/Berlin. Default: UTC.'),
     source: sourceSchema,
@@ -125,6 +126,10 @@ const specShape = z
               .regex(/^[A-Za-z][A-Za-z0-9]*$/),
             mappingFieldSchema,
           )
+          .refine((fields) => Object.keys(fields).length <= maxMappingFields, {
+            message: `at most ${maxMappingFields} fields`,
+          })
+          .meta({ maxProperties: maxMappingFields })
           .describe(
             'Canonical field name to where its value comes from. Each entity needs its own fields, e.g. sourceItem: sku, sourceCode, quantity.',
           ),
@@ -146,16 +151,14 @@ const specShape = z
       ),
     initialSync: z
       .object({
-        from: z
-          .string()
-          .max(64)
-          .regex(
+        from: withRules(z.string().max(64), [
+          matchesRule(
             initialSyncFromPattern,
             'write beginning, now or an RFC 3339 timestamp such as 2025-01-31T06:00:00Z',
-          )
-          .describe(
-            'beginning (everything), now (nothing before creation) or an RFC 3339 timestamp.',
           ),
+        ]).describe(
+          'beginning (everything), now (nothing before creation) or an RFC 3339 timestamp.',
+        ),
       })
       .optional()
       .describe(
@@ -237,6 +240,15 @@ export const syncFlowStatusSchema = z
       })
       .optional()
       .describe('The workload that runs the flow.'),
+    sweep: z
+      .object({
+        name: z.string().max(253).describe('Name of the sweep CronJob in this namespace.'),
+        schedule: z.string().max(128).describe('Cron schedule of the sweep, in timeZone.'),
+      })
+      .optional()
+      .describe(
+        'Event flows whose source can be polled: the slow poll that catches events never sent.',
+      ),
     conditions: conditionsSchema.optional(),
     lag: z
       .object({

@@ -20,7 +20,7 @@ const quantity = z
   });
 
 const resourceList = z
-  .record(z.enum(['cpu', 'memory', 'ephemeral-storage']), quantity)
+  .partialRecord(z.enum(['cpu', 'memory', 'ephemeral-storage']), quantity)
   .describe('Amounts by resource name: cpu, memory, ephemeral-storage.');
 
 export const workloadSchema = z

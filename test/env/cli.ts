@@ -1,6 +1,7 @@
 // `npm run env:up` / `npm run env:down`: the local environment as a background service.
 // `up` starts a detached `serve` process that owns every component and writes
 // .syncflow-env.json once ready; `down` stops it and waits until nothing is left.
+// `up --node simulate|run|none` chooses the local node (default: simulate).
 import { spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,8 +20,25 @@ import { startEnvironment } from './start-environment.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function serve(): Promise<void> {
-  const env = await startEnvironment({ kube: true, kafka: true, redis: true, keepRunDir: true });
+const nodeModes = ['simulate', 'run', 'none'] as const;
+type NodeChoice = (typeof nodeModes)[number];
+
+function nodeChoice(value: string | undefined): NodeChoice {
+  const choice = value ?? 'simulate';
+  if (!(nodeModes as readonly string[]).includes(choice)) {
+    throw new EnvironmentError(`--node must be one of ${nodeModes.join(', ')}; got ${choice}`);
+  }
+  return choice as NodeChoice;
+}
+
+async function serve(node: NodeChoice): Promise<void> {
+  const env = await startEnvironment({
+    kube: true,
+    kafka: true,
+    redis: true,
+    keepRunDir: true,
+    ...(node === 'none' ? {} : { node }),
+  });
   const { runDir, kubeconfig, kubectl, kafkaBrokers, redisUrl } = env;
   writeEnvFile({
     pid: process.pid,
@@ -29,6 +47,7 @@ async function serve(): Promise<void> {
     kubectl,
     kafkaBrokers,
     redisUrl,
+    ...(env.node ? { node: { name: env.node.name, mode: env.node.mode, dir: env.node.dir } } : {}),
   } as Parameters<typeof writeEnvFile>[0]);
   const shutdown = async (): Promise<void> => {
     await env.stop();
@@ -39,7 +58,7 @@ async function serve(): Promise<void> {
   process.on('SIGINT', () => void shutdown());
 }
 
-async function up(): Promise<void> {
+async function up(node: NodeChoice): Promise<void> {
   const running = runningEnvFile();
   if (running) {
     process.stdout.write(`already running:\n${JSON.stringify(running, null, 2)}\n`);
@@ -48,7 +67,8 @@ async function up(): Promise<void> {
   removeEnvFile();
   const logFile = envFilePath.replace(/\.json$/, '.log');
   const out = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [join(repoRoot, 'test/env/cli.ts'), 'serve'], {
+  const cli = join(repoRoot, 'test/env/cli.ts');
+  const child = spawn(process.execPath, [cli, 'serve', '--node', node], {
     detached: true,
     stdio: ['ignore', out, out],
   });
@@ -82,15 +102,18 @@ async function down(): Promise<void> {
   process.stdout.write('stopped\n');
 }
 
-const { positionals } = parseArgs({ allowPositionals: true, options: {} });
-const commands: Record<string, () => Promise<void>> = { up, down, serve };
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { node: { type: 'string' } },
+});
+const commands: Record<string, (node: NodeChoice) => Promise<void>> = { up, down, serve };
 const command = commands[positionals[0] ?? ''];
 if (!command) {
-  process.stderr.write('usage: node test/env/cli.ts up|down\n');
+  process.stderr.write('usage: node test/env/cli.ts up [--node simulate|run|none] | down\n');
   process.exit(2);
 }
 try {
-  await command();
+  await command(nodeChoice(values.node));
 } catch (err) {
   if (!(err instanceof EnvironmentError)) throw err;
   process.stderr.write(`${err.message}\n`);

@@ -70,7 +70,8 @@ export async function startKafka(options: KafkaOptions): Promise<KafkaBroker> {
   const classpath = `${options.libDir}/*`;
   const logFile = join(options.runDir, 'kafka.log');
   if (!existsSync(join(dataDir, 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url');
+    // kafka-storage parses an id that starts with '-' as an option: avoid that first character.
+    const clusterId = `A${randomBytes(16).toString('base64url').slice(1)}`;
     await runToCompletion({
       name: 'kafka-storage-format',
       command: 'java',

@@ -5,6 +5,14 @@ import { join } from 'node:path';
 import { ensureArtifacts, type Artifacts } from './artifacts.ts';
 import { startKafka, type KafkaBroker } from './kafka.ts';
 import { startKube, type KubeControlPlane } from './kube.ts';
+import {
+  startLocalNode,
+  type LocalNode,
+  type LocalNodeInfo,
+  type LocalNodeSettings,
+  type NodeMode,
+} from './node/local-node.ts';
+import { EnvironmentError } from './errors.ts';
 import { newRunDir } from './paths.ts';
 import { prerequisites, requirePrerequisite } from './prerequisites.ts';
 import { startRedis, type RedisServer } from './redis.ts';
@@ -13,6 +21,12 @@ export interface EnvironmentOptions {
   kube?: boolean;
   kafka?: boolean;
   redis?: boolean;
+  /**
+   * A local node for the pods (needs `kube`): `simulate` marks them Running and Ready and
+   * completes Jobs' pods; `run` runs the project's image as local processes. Default: none.
+   */
+  node?: NodeMode;
+  nodeOptions?: LocalNodeSettings;
   /** Fixed ports instead of free ones; a taken port fails with a clear message. */
   ports?: { apiserver?: number; kafka?: number; redis?: number };
   /** Keep the run folder (logs, data) after stop. Default: keep only if start-up failed. */
@@ -28,12 +42,15 @@ export interface EnvironmentInfo {
   kubectl?: string;
   kafkaBrokers?: string[];
   redisUrl?: string;
+  node?: LocalNodeInfo;
 }
 
 export interface Environment extends EnvironmentInfo {
   readonly kubeControlPlane?: KubeControlPlane;
   readonly kafkaBroker?: KafkaBroker;
   readonly redisServer?: RedisServer;
+  /** Pod logs, pod processes, and stop() of the local node (stopped by `stop()` too). */
+  readonly node?: LocalNode;
   /** Stops every process the environment started. Idempotent. */
   stop(): Promise<void>;
 }
@@ -43,6 +60,9 @@ async function checkPrerequisites(options: EnvironmentOptions): Promise<void> {
   if (options.kube) needed.push(prerequisites.openssl);
   if (options.kafka) needed.push(prerequisites.java);
   if (options.redis) needed.push(prerequisites.redis);
+  if (options.node && !options.kube) {
+    throw new EnvironmentError('a local node needs the control plane: set kube: true');
+  }
   for (const p of needed) await requirePrerequisite(p);
 }
 
@@ -68,16 +88,40 @@ async function startComponents(
   return failure ? { started, failure: failure.reason } : { started };
 }
 
+async function startNode(
+  options: EnvironmentOptions,
+  runDir: string,
+  kube: KubeControlPlane | undefined,
+  log: (line: string) => void,
+): Promise<LocalNode | undefined> {
+  if (!options.node || !kube) return undefined;
+  return startLocalNode({
+    ...options.nodeOptions,
+    mode: options.node,
+    kubeconfigPath: kube.kubeconfigPath,
+    runDir,
+    log,
+  });
+}
+
 export async function startEnvironment(options: EnvironmentOptions): Promise<Environment> {
   const log = options.log ?? ((line: string) => process.stderr.write(`[env] ${line}\n`));
   await checkPrerequisites(options);
   const artifacts = await ensureArtifacts(options, log);
   const runDir = newRunDir();
-  const { started, failure } = await startComponents(options, runDir, artifacts);
+  const { started, failure: componentFailure } = await startComponents(options, runDir, artifacts);
   const [kube, kafka, redis] = started;
   const stopComponents = async (): Promise<void> => {
     await Promise.allSettled([kube?.stop(), kafka?.stop(), redis?.stop()]);
   };
+  let failure = componentFailure;
+  const node =
+    failure === undefined
+      ? await startNode(options, runDir, kube, log).catch((err: unknown) => {
+          failure = err;
+          return undefined;
+        })
+      : undefined;
   if (failure !== undefined) {
     await stopComponents();
     throw failure instanceof Error
@@ -87,6 +131,8 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
+      // The node first: its processes may be clients of the other components.
+      await node?.stop();
       await stopComponents();
       if (!options.keepRunDir) rmSync(runDir, { recursive: true, force: true });
     })());
@@ -101,6 +147,7 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
       : {}),
     ...(kafka ? { kafkaBrokers: kafka.brokers, kafkaBroker: kafka } : {}),
     ...(redis ? { redisUrl: redis.url, redisServer: redis } : {}),
+    ...(node ? { node } : {}),
     stop,
   };
 }

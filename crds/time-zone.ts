@@ -1,0 +1,29 @@
+// Whether an IANA time zone exists, judged by the ICU data Node ships (CEL has no tz database).
+// Names are case-sensitive, as they are for the CronJob controller.
+
+function resolvedZone(name: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+function suggestionFor(name: string): string {
+  const last = name.split('/').at(-1)?.toLowerCase() ?? '';
+  const match = Intl.supportedValuesOf('timeZone').find(
+    (zone) => zone.split('/').at(-1)?.toLowerCase() === last,
+  );
+  return match ? `, e.g. ${match}` : ' such as Europe/Berlin or America/Chicago';
+}
+
+/** undefined when `name` is a zone; otherwise what is wrong and what to write instead. */
+export function checkTimeZone(name: string): string | undefined {
+  const resolved = resolvedZone(name);
+  if (resolved === undefined)
+    return `"${name}" is not an IANA time zone; write a Region/City name${suggestionFor(name)}`;
+  if (resolved !== name && resolved.toLowerCase() === name.toLowerCase()) {
+    return `time zone names are case-sensitive: write ${resolved}`;
+  }
+  return undefined;
+}
