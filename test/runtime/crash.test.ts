@@ -23,11 +23,18 @@ import {
 const env = sharedEnvironment();
 const kafka = kafkaFor(env.kafkaBrokers);
 let commerce: CommerceDouble;
+const spawned: ReturnType<typeof spawnRuntime>[] = [];
 
 beforeAll(async () => {
   commerce = await startCommerceDouble({ bearerToken });
 });
-afterAll(() => commerce.close());
+afterAll(async () => {
+  // A failed assertion must not leave a consumer running.
+  for (const runtime of spawned)
+    if (runtime.child.exitCode === null && runtime.child.signalCode === null)
+      runtime.child.kill('SIGKILL');
+  await commerce.close();
+});
 
 describe('runtime consume under SIGKILL', () => {
   it(
@@ -84,6 +91,7 @@ describe('runtime consume under SIGKILL', () => {
           root,
           faulty ? { ...testEnv, SYNCFLOW_FAULT_AFTER_SINK: '0.3' } : testEnv,
         );
+        spawned.push(runtime);
         const exited = runtime.exited.then(() => 'exited' as const);
         // Kill only once the consumer is working: at a random moment, or let the fault point
         // kill it between the sink's write and the gate's record.
@@ -109,6 +117,7 @@ describe('runtime consume under SIGKILL', () => {
       }
       await producing;
       const final = spawnRuntime(root, testEnv);
+      spawned.push(final);
       try {
         await eventually(
           () => {
