@@ -80,7 +80,9 @@ async function guardOf(
     (declared.length > 0 ? driftOfFields(declared, fields) : undefined) ??
     driftOfSample(
       recordsFor(
-        rows.flatMap((r) => (r.record ? [source.messageOf(r.line, r.record)] : [])),
+        rows.flatMap((r, i) =>
+          r.record ? [source.messageOf(i + 1, source.positionOf(r.line, i + 1), r.record)] : [],
+        ),
         deps.settings.flow,
       ),
     );
@@ -109,6 +111,20 @@ function planOf(previous: BatchProgress | undefined, file: ExportFile, nowMs: nu
   };
 }
 
+/** No export to read (missing file, HTTP error): a failed run, so the operator sees it. */
+async function exportMissing(deps: BatchDeps, err: Error): Promise<RunRecord> {
+  deps.log.error({ err }, 'export not readable');
+  const startedAtMs = deps.nowMs();
+  return finishRun(deps, {
+    runId: newRunId(startedAtMs),
+    mode: 'batch',
+    startedAtMs,
+    result: 'failed',
+    totals: { records: 0, applied: 0, skipped: 0 },
+    extra: { message: `read export: ${err.message}` },
+  });
+}
+
 export async function runBatch(deps: BatchDeps): Promise<RunRecord> {
   const spec = fileSpecOf(deps.config);
   const connection = deps.config.connections[deps.config.flow.spec.source.connection];
@@ -121,7 +137,8 @@ export async function runBatch(deps: BatchDeps): Promise<RunRecord> {
   const keys = runKeysOf(deps);
   const offsets = new RedisRowOffset(deps.redis, keys.batchProgress);
   try {
-    const file = await exportFor(deps, client);
+    const file = await exportFor(deps, client).catch((err: unknown) => err as Error);
+    if (file instanceof Error) return await exportMissing(deps, file);
     const { progress, resumed } = planOf(await offsets.read(), file, deps.nowMs());
     const log = deps.log.child({ runId: progress.runId });
     const report = new RejectedRows(deps.redis, keys.rejected(progress.runId), log);

@@ -113,13 +113,14 @@ export class FileSource implements Source {
     for await (const row of this.#all()) {
       index += 1;
       if (index <= resumeAfter) continue;
+      const position = this.positionOf(row.line, index);
       if (row.error !== undefined || row.record === undefined)
         rejected.push({
-          position: `line:${row.line}`,
+          position,
           reasonCode: 'SF_INVALID_ROW',
           reason: row.error ?? 'empty row',
         });
-      else messages.push(this.messageOf(row.line, row.record));
+      else messages.push(this.messageOf(index, position, row.record));
       if (messages.length >= chunkRows) await flush();
       if (signal.aborted) return;
     }
@@ -132,10 +133,16 @@ export class FileSource implements Source {
     yield* this.#rows;
   }
 
-  messageOf(line: number, record: Record<string, unknown>): MessageIn {
+  /** Where a row is, for the report: its line, or in XML (many records a line) its record number. */
+  positionOf(line: number, index: number): string {
+    return this.#options.rows.spec.format === 'xml' ? `record:${index}` : `line:${line}`;
+  }
+
+  /** The row as a CloudEvent: id = its data-row number in the export, time = the as-of time. */
+  messageOf(index: number, position: string, record: Record<string, unknown>): MessageIn {
     const event = {
       specversion: '1.0',
-      id: `line:${line}`,
+      id: `row:${index}`,
       source: this.#options.sourceName,
       type: 'io.syncflow.batch.row',
       time: new Date(this.asOfMs).toISOString(),
@@ -146,7 +153,7 @@ export class FileSource implements Source {
       value: Buffer.from(JSON.stringify(event)),
       headers: {},
       timestampMs: this.asOfMs,
-      position: `line:${line}`,
+      position,
     };
   }
 
