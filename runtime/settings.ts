@@ -46,7 +46,7 @@ export function caBundleDirFor(connectionName: string): string {
   return `/etc/syncflow/ca/${connectionName}/`;
 }
 
-function connectionOf(
+export function connectionOf(
   config: FlowConfig,
   name: string,
 ): { spec: SyncConnectionSpec; secretDir?: string | undefined } {
@@ -55,7 +55,7 @@ function connectionOf(
   return connection;
 }
 
-function secretOf(
+export function secretOf(
   files: FileAccess,
   connection: { secretDir?: string | undefined },
   name: string,
@@ -95,7 +95,11 @@ function commerceAuthOf(
   );
 }
 
-function caOf(files: FileAccess, name: string, spec: SyncConnectionSpec): string | undefined {
+export function caOf(
+  files: FileAccess,
+  name: string,
+  spec: SyncConnectionSpec,
+): string | undefined {
   const bundle = spec.tls?.caBundle;
   const key = bundle?.secretRef?.key ?? bundle?.configMapRef?.key;
   if (key === undefined) return undefined;
@@ -190,7 +194,14 @@ function redisOf(config: FlowConfig, files: FileAccess): RuntimeSettings['redis'
   };
 }
 
+/** Everything but the Kafka source: what poll and batch runs need. */
+export type BaseSettings = Omit<RuntimeSettings, 'kafka'>;
+
 export function settingsFor(config: FlowConfig, files: FileAccess): RuntimeSettings {
+  return { ...baseSettingsFor(config, files), kafka: kafkaOf(config, files) };
+}
+
+export function baseSettingsFor(config: FlowConfig, files: FileAccess): BaseSettings {
   const { spec } = config.flow;
   const kind = supported[spec.flow];
   if (!kind || kind.entity !== spec.entity)
@@ -217,7 +228,6 @@ export function settingsFor(config: FlowConfig, files: FileAccess): RuntimeSetti
       },
     },
     sink: { connection: spec.sink.connection, entity: spec.entity },
-    kafka: kafkaOf(config, files),
     redis: redisOf(config, files),
     commerce,
   };
