@@ -289,9 +289,9 @@ describe('runtime consume: ordering, dead letters, credit, lifecycle', () => {
     expect(output).toContain('flow.name');
   });
 
-  it('says poll and batch are not implemented in this build', async () => {
+  it('refuses to run a flow planned for consume as poll', async () => {
     const runtime = spawnRuntime(writeFlowRoot(await flowFixture()), {}, 'poll');
-    expect((await runtime.exited).code).toBe(3);
-    expect(runtime.output.join('')).toContain('not implemented in this build');
+    expect((await runtime.exited).code).toBe(1);
+    expect(runtime.output.join('')).toContain('flow config plans mode consume');
   });
 });
