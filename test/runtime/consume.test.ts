@@ -98,7 +98,8 @@ describe('runtime consume', () => {
         Number(
           await redis.hget(`sf:${options.instanceId}:shop/${options.name}:heartbeat`, 'recordsIn'),
         ),
-      ).toBe(180),
+        // at least once: a rebalance under load may deliver a message again; the gate drops it
+      ).toBeGreaterThanOrEqual(180),
     );
     const writes = commerce.state.writes.filter((w) => w.key.startsWith(`${prefix}-`));
     const distinct = new Set(writes.map((w) => `${w.key}=${JSON.stringify(w.value)}`));
