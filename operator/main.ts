@@ -100,12 +100,24 @@ function stopOnSignals(log: Logger): AbortController {
   return stop;
 }
 
+/**
+ * In a pod, the in-cluster ServiceAccount; on the local test node the pod's files live under
+ * SYNCFLOW_ROOT, so the in-cluster token is read from there. Otherwise KUBECONFIG or ~/.kube.
+ */
+function kubeConfigFor(env: NodeJS.ProcessEnv): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  const root = env['SYNCFLOW_ROOT'];
+  if (root && env['KUBERNETES_SERVICE_HOST'] && !env['KUBECONFIG'])
+    kubeConfig.loadFromCluster(root);
+  else kubeConfig.loadFromDefault();
+  return kubeConfig;
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   if (!config) return;
   const log = loggerFor(config);
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromDefault();
+  const kubeConfig = kubeConfigFor(process.env);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = new OperatorMetrics(registry);
