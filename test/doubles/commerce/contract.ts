@@ -11,9 +11,12 @@ import { parse } from 'yaml';
 // ajv-draft-04 is CommonJS: its class is the module's `default` export under NodeNext.
 const AjvDraft04 = ajvDraft04.default;
 
-/** The shared folder lies beside the repository (`../shared`), in worktrees and in CI alike. */
+/**
+ * Adobe's published admin REST schema (Apache-2.0, from AdobeDocs/commerce-webapi), vendored so
+ * that a clone alone can judge the double's requests.
+ */
 export const contractPath = fileURLToPath(
-  new URL('../../../../shared/contracts/adobe-commerce-admin-2.4.8.yaml', import.meta.url),
+  new URL('./contract/adobe-commerce-admin-2.4.8.yaml', import.meta.url),
 );
 
 interface SwaggerParameter {
