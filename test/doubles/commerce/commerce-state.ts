@@ -2,8 +2,6 @@
 // (sku, source_code) — unknown SKUs accepted and stored as orphans —, companies with a status,
 // one credit record per company, price storages, orders with their shipments and invoices,
 // shared catalogs with their customer groups, and a log of every write so tests can count them.
-import type { Order, OrderItem, SalesDocument } from './order-routes.ts';
-import type { BasePriceRow, SpecialPriceRow, TierPriceRow } from './price-routes.ts';
 
 export interface SourceItem {
   sku: string;
@@ -51,6 +49,61 @@ export interface WriteLogEntry {
 }
 
 const sourceItemKey = (sku: string, sourceCode: string): string => `${sku}|${sourceCode}`;
+
+export interface BasePriceRow {
+  sku: string;
+  store_id: number;
+  price: number;
+}
+export interface TierPriceRow {
+  sku: string;
+  website_id: number;
+  customer_group: string;
+  quantity: number;
+  price: number;
+  price_type: string;
+}
+export interface SpecialPriceRow {
+  sku: string;
+  store_id: number;
+  price: number;
+  price_from: string;
+  price_to: string;
+}
+
+export interface OrderItem {
+  item_id: number;
+  order_id: number;
+  sku: string;
+  product_type: string;
+  parent_item_id?: number;
+  qty_ordered: number;
+  qty_shipped: number;
+  qty_invoiced: number;
+  qty_canceled: number;
+  price: number;
+}
+
+export interface Order {
+  entity_id: number;
+  increment_id: string;
+  state: string;
+  status: string;
+  customer_email: string;
+  grand_total: number;
+  base_grand_total: number;
+  items: OrderItem[];
+}
+
+export interface SalesDocument {
+  entity_id: number;
+  order_id: number;
+  increment_id: string;
+  items: { order_item_id: number; sku: string; qty: number }[];
+  tracks: { track_number: string; title: string; carrier_code: string }[];
+  comments: { comment: string; is_visible_on_front: number }[];
+  extension_attributes?: { source_code?: string };
+}
 
 export interface SharedCatalog {
   id: number;

@@ -2,43 +2,9 @@
 // checks the order's status and each item's open quantity, then creates a *new* document on
 // every valid call and returns its id (the trap of §0.1: a retried call ships twice while open
 // quantity remains). A shipment with a source code deducts the source item's quantity (MSI).
-import type { RouteHandler, RouteRequest, RouteResponse } from './commerce-routes.ts';
-import type { CommerceState } from './commerce-state.ts';
+import type { CommerceState, Order, OrderItem, SalesDocument } from './commerce-state.ts';
+import type { RouteHandler, RouteRequest, RouteResponse } from './route.ts';
 import { search, searchCriteriaOf } from './search-criteria.ts';
-
-export interface OrderItem {
-  item_id: number;
-  order_id: number;
-  sku: string;
-  product_type: string;
-  parent_item_id?: number;
-  qty_ordered: number;
-  qty_shipped: number;
-  qty_invoiced: number;
-  qty_canceled: number;
-  price: number;
-}
-
-export interface Order {
-  entity_id: number;
-  increment_id: string;
-  state: string;
-  status: string;
-  customer_email: string;
-  grand_total: number;
-  base_grand_total: number;
-  items: OrderItem[];
-}
-
-export interface SalesDocument {
-  entity_id: number;
-  order_id: number;
-  increment_id: string;
-  items: { order_item_id: number; sku: string; qty: number }[];
-  tracks: { track_number: string; title: string; carrier_code: string }[];
-  comments: { comment: string; is_visible_on_front: number }[];
-  extension_attributes?: { source_code?: string };
-}
 
 interface DocumentRequest {
   items?: { order_item_id: number; qty: number }[];

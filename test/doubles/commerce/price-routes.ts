@@ -2,29 +2,13 @@
 // prices per SKU (POST adds or updates rows, PUT replaces the whole list of every SKU it names),
 // special prices as scheduled rows. All four answer 200 with the rows they rejected (unknown
 // SKU, negative price, overlapping special-price range) and skip them — the trap of §0.4.
-import type { RouteHandler, RouteRequest, RouteResponse } from './commerce-routes.ts';
-import type { CommerceState } from './commerce-state.ts';
-
-export interface BasePriceRow {
-  sku: string;
-  store_id: number;
-  price: number;
-}
-export interface TierPriceRow {
-  sku: string;
-  website_id: number;
-  customer_group: string;
-  quantity: number;
-  price: number;
-  price_type: string;
-}
-export interface SpecialPriceRow {
-  sku: string;
-  store_id: number;
-  price: number;
-  price_from: string;
-  price_to: string;
-}
+import type {
+  BasePriceRow,
+  CommerceState,
+  SpecialPriceRow,
+  TierPriceRow,
+} from './commerce-state.ts';
+import type { RouteHandler, RouteRequest, RouteResponse } from './route.ts';
 
 interface RowFailure {
   message: string;
