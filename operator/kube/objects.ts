@@ -1,0 +1,130 @@
+// The operations of the thin client, one request shape each; client.ts binds them to a transport.
+import {
+  PatchStrategy,
+  type KubernetesListObject,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
+import { isNotFound } from './api-error.ts';
+import { sendForJson, type Http } from './request.ts';
+import { pathFor, type ResourceType } from './resource.ts';
+
+/** The field manager of every server-side apply the operator makes. */
+export const fieldManager = 'syncflow-operator';
+
+export interface ObjectKey {
+  namespace?: string | undefined;
+  name: string;
+}
+
+export interface ListOptions {
+  namespace?: string | undefined;
+  labelSelector?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface ListResult<T> {
+  items: T[];
+  /** Resource version of the list, to watch from. */
+  resourceVersion: string;
+}
+
+const pageSize = 500;
+
+const objectPath = (resource: ResourceType, key: ObjectKey): string =>
+  pathFor(resource, { namespace: key.namespace, name: key.name });
+
+export async function getObject<T extends KubernetesObject>(
+  http: Http,
+  resource: ResourceType,
+  key: ObjectKey,
+): Promise<T | undefined> {
+  try {
+    return await sendForJson<T>(http, { method: 'GET', path: objectPath(resource, key) });
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+export async function listObjects<T extends KubernetesObject>(
+  http: Http,
+  resource: ResourceType,
+  options: ListOptions = {},
+): Promise<ListResult<T>> {
+  const items: T[] = [];
+  let resourceVersion = '';
+  let next: string | undefined;
+  do {
+    const page: KubernetesListObject<T> = await sendForJson(http, {
+      method: 'GET',
+      path: pathFor(resource, { namespace: options.namespace }),
+      query: { labelSelector: options.labelSelector, limit: pageSize, continue: next },
+      signal: options.signal,
+    });
+    items.push(...page.items);
+    resourceVersion ||= page.metadata?.resourceVersion ?? '';
+    next = page.metadata?._continue || undefined;
+  } while (next);
+  return { items, resourceVersion };
+}
+
+export function applyObject<T extends KubernetesObject>(
+  http: Http,
+  resource: ResourceType,
+  intent: T,
+): Promise<T> {
+  const key = { namespace: intent.metadata?.namespace, name: intent.metadata?.name ?? '' };
+  return sendForJson(http, {
+    method: 'PATCH',
+    path: objectPath(resource, key),
+    query: { fieldManager, force: true },
+    body: intent,
+    contentType: PatchStrategy.ServerSideApply,
+  });
+}
+
+export function patchStatus<T extends KubernetesObject>(
+  http: Http,
+  resource: ResourceType,
+  key: ObjectKey,
+  status: unknown,
+): Promise<T> {
+  return sendForJson(http, {
+    method: 'PATCH',
+    path: pathFor(resource, { ...key, subresource: 'status' }),
+    query: { fieldManager },
+    body: { status },
+    contentType: PatchStrategy.MergePatch,
+  });
+}
+
+export function createObject<T extends KubernetesObject>(
+  http: Http,
+  resource: ResourceType,
+  object: T,
+): Promise<T> {
+  return sendForJson(http, {
+    method: 'POST',
+    path: pathFor(resource, { namespace: object.metadata?.namespace }),
+    query: { fieldManager },
+    body: object,
+  });
+}
+
+export async function deleteObject(
+  http: Http,
+  resource: ResourceType,
+  key: ObjectKey,
+): Promise<boolean> {
+  try {
+    await sendForJson(http, {
+      method: 'DELETE',
+      path: objectPath(resource, key),
+      body: { propagationPolicy: 'Background' },
+    });
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}

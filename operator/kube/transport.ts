@@ -1,0 +1,64 @@
+// The HTTP layer under every API call (typed clients and the thin client): a per-request timeout
+// (client-node sets none), honouring 429 Retry-After a bounded number of times (client-node has
+// no client-side rate limiting; API Priority and Fairness answers overload with 429), and the
+// request counter. Watches keep the caller's signal and get no timeout: they are long-lived.
+import {
+  IsomorphicFetchHttpLibrary,
+  wrapHttpLibrary,
+  type HttpLibrary,
+  type RequestContext,
+  type ResponseContext,
+} from '@kubernetes/client-node';
+import { sleep, systemClock, type Clock } from '../clock.ts';
+import { retryAfterMs } from './api-error.ts';
+import { requestMethodOf, type RequestCounter } from './request-counter.ts';
+
+export interface TransportOptions {
+  counter: RequestCounter;
+  /** Deadline of one request (not of a watch). Default: 30,000 ms. */
+  requestTimeoutMs?: number;
+  /** How many times a 429 is retried before it is returned to the caller. Default: 3. */
+  maxRetriesOn429?: number;
+  /** Longest Retry-After honoured per retry. Default: 30,000 ms. */
+  maxRetryAfterMs?: number;
+  clock?: Clock;
+}
+
+export function transportFor(options: TransportOptions): HttpLibrary {
+  const inner = new IsomorphicFetchHttpLibrary();
+  const timeoutMs = options.requestTimeoutMs ?? 30_000;
+  const maxRetries = options.maxRetriesOn429 ?? 3;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
+  const clock = options.clock ?? systemClock;
+
+  const sendOnce = async (ctx: RequestContext): Promise<ResponseContext> => {
+    const method = requestMethodOf(ctx.getHttpMethod(), ctx.getUrl());
+    try {
+      const response = await inner.send(ctx).toPromise();
+      options.counter.record(method, String(response.httpStatusCode));
+      return response;
+    } catch (err) {
+      options.counter.record(method, '<error>');
+      throw err;
+    }
+  };
+
+  const send = async (ctx: RequestContext): Promise<ResponseContext> => {
+    const callerSignal = ctx.getSignal();
+    const isWatch = requestMethodOf(ctx.getHttpMethod(), ctx.getUrl()) === 'WATCH';
+    for (let attempt = 0; ; attempt++) {
+      if (!isWatch) {
+        const timeout = AbortSignal.timeout(timeoutMs);
+        ctx.setSignal(callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout);
+      }
+      const response = await sendOnce(ctx);
+      if (response.httpStatusCode !== 429 || attempt >= maxRetries || callerSignal?.aborted) {
+        return response;
+      }
+      await response.body.text().catch(() => undefined);
+      const waitMs = retryAfterMs(response.headers, 1000 * 2 ** attempt, maxRetryAfterMs);
+      await sleep(clock, waitMs, callerSignal);
+    }
+  };
+  return wrapHttpLibrary({ send });
+}

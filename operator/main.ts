@@ -1,0 +1,152 @@
+// The operator's composition root: flags and environment → Config → pino logger → KubeConfig and
+// client → metrics, probes, leader election → Manager, stopped by SIGTERM/SIGINT. The only module
+// that reads process.env, builds clients or exits the process. It registers no controller yet:
+// `controllersFor` is where the SyncFlow controller is wired (issue 5, reconcile part).
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
+import { pino, type Logger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { z } from 'zod';
+import { flagOptions, helpText, loadConfig, type Config } from './config.ts';
+import {
+  LeaderElector,
+  Manager,
+  OperatorMetrics,
+  type Controller,
+  type Informer,
+} from './controller/manager.ts';
+import { createKubeClient, type KubeClient } from './kube/client.ts';
+import {
+  HttpServer,
+  cachesSynced,
+  metricsRoutes,
+  ping,
+  probeRoutes,
+  workersNotWedged,
+} from './http/server.ts';
+
+export interface ControllerDeps {
+  config: Config;
+  client: KubeClient;
+  log: Logger;
+  metrics: OperatorMetrics;
+  identity: string;
+}
+
+export interface Controllers {
+  informers: Informer<never>[];
+  controllers: Controller[];
+}
+
+/** The controllers this process runs. None yet: the SyncFlow controller is added here. */
+function controllersFor(_deps: ControllerDeps): Controllers {
+  return { informers: [], controllers: [] };
+}
+
+function readConfig(): Config | undefined {
+  const { values } = parseArgs({ options: flagOptions(), strict: true, allowPositionals: false });
+  if (values['help'] === true) {
+    process.stdout.write(helpText());
+    return undefined;
+  }
+  try {
+    return loadConfig(process.env, values);
+  } catch (err) {
+    if (!(err instanceof z.ZodError)) throw err;
+    process.stderr.write(`invalid configuration:\n${z.prettifyError(err)}\n`);
+    process.exit(1);
+  }
+}
+
+function loggerFor(config: Config): Logger {
+  return pino({
+    level: config.logLevel,
+    base: { instance: config.instanceId },
+    redact: [
+      '*.password',
+      '*.token',
+      '*.authorization',
+      'req.headers.authorization',
+      'headers.authorization',
+    ],
+  });
+}
+
+/** SIGTERM/SIGINT start the graceful shutdown; an escaped error ends the process non-zero. */
+function stopOnSignals(log: Logger): AbortController {
+  const stop = new AbortController();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop.abort());
+  const crash = (err: unknown): void => {
+    log.fatal({ err }, 'unexpected failure; exiting');
+    process.exit(1);
+  };
+  process.on('unhandledRejection', crash);
+  process.on('uncaughtException', crash);
+  return stop;
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  if (!config) return;
+  const log = loggerFor(config);
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics = new OperatorMetrics(registry);
+  const client = createKubeClient(kubeConfig, {
+    registry,
+    requestTimeoutMs: config.requestTimeoutMs,
+  });
+  const identity = `${process.env['POD_NAME'] ?? hostname()}_${randomUUID().slice(0, 8)}`;
+  const { informers, controllers } = controllersFor({ config, client, log, metrics, identity });
+  const leaderElector = config.leaderElection
+    ? new LeaderElector({
+        leases: client.api(CoordinationV1Api),
+        namespace: config.leaseNamespace,
+        name: config.leaseName,
+        identity,
+        log,
+        metrics,
+        onLost: () => {
+          log.fatal('leadership lost; exiting so that only the new leader writes');
+          process.exit(1);
+        },
+      })
+    : undefined;
+  const probes = probeRoutes({
+    healthz: { ping, workers: workersNotWedged(() => controllers, 10 * 60_000) },
+    readyz: { informers: cachesSynced(() => informers) },
+  });
+  const manager = new Manager({
+    log,
+    leaderElector,
+    shutdownGracePeriodMs: config.shutdownGracePeriodMs,
+  }).add(
+    new HttpServer({ name: 'probes', port: config.probePort, routes: probes, log }),
+    new HttpServer({
+      name: 'metrics',
+      port: config.metricsPort,
+      routes: metricsRoutes(registry),
+      log,
+    }),
+    ...informers,
+    ...controllers,
+  );
+  const stop = stopOnSignals(log);
+  log.info(
+    { identity, namespace: config.namespace || '(all)', leaderElection: config.leaderElection },
+    'operator starting',
+  );
+  await manager.run(stop.signal);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
