@@ -20,6 +20,8 @@ export interface Fault {
   retryAfterSeconds?: number;
   /** Only requests whose `METHOD template` includes this text; all when absent. */
   route?: string;
+  /** Handle the request (commit its write), then answer with the fault: a lost answer. */
+  afterCommit?: boolean;
 }
 
 export interface CommerceDoubleOptions {
@@ -175,7 +177,7 @@ export async function startCommerceDouble(
     const routeKey = `${method} ${match.template}`;
     requests.push({ method, route: match.template, storeCode, atMs: Date.now() });
     const fault = takeFault(routeKey);
-    if (fault) return faultAnswer(fault);
+    if (fault && !fault.afterCommit) return faultAnswer(fault);
     const handler = routes[routeKey];
     if (!handler) {
       violations.push({
@@ -188,7 +190,13 @@ export async function startCommerceDouble(
         body: { message: `${routeKey} is not implemented by the Commerce double` },
       };
     }
-    return handler(state, { params: match.params, query: url.searchParams, body: json, storeCode });
+    const answer = handler(state, {
+      params: match.params,
+      query: url.searchParams,
+      body: json,
+      storeCode,
+    });
+    return fault ? faultAnswer(fault) : answer;
   };
 
   let inFlight = 0;
