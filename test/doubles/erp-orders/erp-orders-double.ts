@@ -20,6 +20,8 @@ export interface ErpOrdersDouble {
   readonly orders: ErpOrder[];
   ordersWithRef(ref: string): ErpOrder[];
   commitThenHang(count: number, holdMs: number): void;
+  /** Writes answered late so far (each committed before its answer). */
+  lateAnswers(): number;
   inFlight(): { now: number; max: number };
   close(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export async function startErpOrdersDouble(
   let inFlight = 0;
   let maxInFlight = 0;
   let nextId = 1;
+  let late = 0;
 
   const create = (externalRef: string, body: Record<string, unknown>): ErpOrder => {
     const order = { id: nextId++, externalRef, body, writes: 1 };
@@ -108,6 +111,7 @@ export async function startErpOrdersDouble(
     const [status, answer] = route(req, url, body);
     if (req.method !== 'GET' && hang.count > 0) {
       hang.count -= 1;
+      late += 1;
       // Committed above; the answer comes only after the client gave up.
       await new Promise((r) => setTimeout(r, hang.holdMs));
     }
@@ -132,6 +136,7 @@ export async function startErpOrdersDouble(
     orders,
     ordersWithRef: (ref) => orders.filter((o) => o.externalRef === ref),
     commitThenHang: (count, holdMs) => (hang = { count, holdMs }),
+    lateAnswers: () => late,
     inFlight: () => ({ now: inFlight, max: maxInFlight }),
     close: () =>
       new Promise<void>((resolve) => {
