@@ -272,7 +272,8 @@ function budgetOf(config: FlowConfig, kind: FlowKind): BudgetSettings {
   return {
     keyPrefix: `sf:${config.instanceId}:budget:${name}`,
     maxInFlight: spec.concurrency.maxInFlight,
-    leaseMs: 2 * requestTimeoutMs,
+    // Renewed while a call runs; a killed pod's slots come back after this.
+    leaseMs: 5000,
     targetLatencyMs: Math.max(100, requestTimeoutMs / 4),
     priority: priorityOf(kind),
   };

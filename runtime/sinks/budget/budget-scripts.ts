@@ -51,3 +51,10 @@ end
 redis.call('HSET', KEYS[2], 'limit', tostring(limit), 'lastLatencyMs', latency)
 return math.floor(limit * 1000)
 `;
+
+// renew — KEYS: leases. ARGV: id, leaseMs. Extends a live lease (never revives an expired one).
+export const renewScript = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
+`;

@@ -1,12 +1,13 @@
 // Entry of runtime/sinks/budget/: a connection's concurrency budget (`concurrency.maxInFlight`)
 // shared by every flow and pod through Redis. Each request holds a lease (a sorted-set member
-// that expires, so a killed pod's slots come back); the limit shrinks when calls get slower than
+// with a short expiry, renewed while the call runs, so a killed pod's slots come back within
+// leaseMs); the limit shrinks when calls get slower than
 // the target latency and grows back when they are fast (AIMD); and while the budget is
 // contended, callers of a higher priority (orders and credit) are served before lower ones
 // (pricing, catalog, customers), which wait.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { acquireScript, releaseScript } from './budget-scripts.ts';
+import { acquireScript, releaseScript, renewScript } from './budget-scripts.ts';
 
 /** 0 is served first. */
 export const priorities = { urgent: 0, normal: 1, bulk: 2 } as const;
@@ -23,7 +24,7 @@ export interface BudgetOptions {
   /** `sf:{instanceId}:budget:{connection}`: shared by every flow using the connection. */
   keyPrefix: string;
   maxInFlight: number;
-  /** A lease outlives its request by this much at most (a killed holder frees it then). */
+  /** A lease not renewed for this long expires (a killed holder's slot comes back then). */
   leaseMs: number;
   /** Calls slower than this shrink the limit. */
   targetLatencyMs: number;
@@ -39,6 +40,7 @@ export interface Lease {
 type BudgetRedis = Redis & {
   sfBudgetAcquire(numKeys: number, ...args: (string | number)[]): Promise<number>;
   sfBudgetRelease(numKeys: number, ...args: (string | number)[]): Promise<number>;
+  sfBudgetRenew(numKeys: number, ...args: (string | number)[]): Promise<number>;
 };
 
 export class ConcurrencyBudget {
@@ -48,6 +50,7 @@ export class ConcurrencyBudget {
   constructor(redis: Redis, options: BudgetOptions) {
     redis.defineCommand('sfBudgetAcquire', { lua: acquireScript });
     redis.defineCommand('sfBudgetRelease', { lua: releaseScript });
+    redis.defineCommand('sfBudgetRenew', { lua: renewScript });
     this.#redis = redis as BudgetRedis;
     this.#options = options;
   }
@@ -66,7 +69,7 @@ export class ConcurrencyBudget {
       signal?.throwIfAborted();
       const args = [id, priority, leaseMs, maxInFlight, Math.max(250, pollMs * 10)];
       if ((await this.#redis.sfBudgetAcquire(keys.length, ...keys, ...args)) === 1)
-        return { release: (latencyMs) => this.#release(id, latencyMs) };
+        return this.#leaseOf(id);
       await new Promise((r) => setTimeout(r, pollMs));
     }
   }
@@ -75,6 +78,24 @@ export class ConcurrencyBudget {
   async limit(): Promise<number> {
     const raw = await this.#redis.hget(`${this.#options.keyPrefix}:state`, 'limit');
     return raw === null ? this.#options.maxInFlight : Number(raw);
+  }
+
+  #leaseOf(id: string): Lease {
+    const { keyPrefix, leaseMs } = this.#options;
+    // A renewal Redis does not take is dropped: the next one (or the release) follows soon.
+    const timer = setInterval(
+      () => {
+        this.#redis.sfBudgetRenew(1, `${keyPrefix}:leases`, id, leaseMs).catch(() => undefined);
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
+    timer.unref();
+    return {
+      release: (latencyMs) => {
+        clearInterval(timer);
+        return this.#release(id, latencyMs);
+      },
+    };
   }
 
   async #release(id: string, latencyMs: number): Promise<void> {
