@@ -1,7 +1,7 @@
 // The operator's composition root: flags and environment → Config → pino logger → KubeConfig and
 // client → metrics, probes, leader election → Manager, stopped by SIGTERM/SIGINT. The only module
-// that reads process.env, builds clients or exits the process. It registers no controller yet:
-// `controllersFor` is where the SyncFlow controller is wired (issue 5, reconcile part).
+// that reads process.env, builds clients or exits the process. `controllersFor` wires the
+// SyncFlow controller.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -17,6 +17,7 @@ import {
   type Controller,
   type Informer,
 } from './controller/manager.ts';
+import { syncFlowControllerFor } from './controller/syncflow-controller.ts';
 import { createKubeClient, type KubeClient } from './kube/client.ts';
 import {
   HttpServer,
@@ -40,9 +41,21 @@ export interface Controllers {
   controllers: Controller[];
 }
 
-/** The controllers this process runs. None yet: the SyncFlow controller is added here. */
-function controllersFor(_deps: ControllerDeps): Controllers {
-  return { informers: [], controllers: [] };
+/** The controllers this process runs: SyncFlow. */
+function controllersFor(deps: ControllerDeps): Controllers {
+  const { config } = deps;
+  const syncFlow = syncFlowControllerFor({
+    client: deps.client,
+    log: deps.log,
+    metrics: deps.metrics,
+    namespace: config.namespace,
+    image: config.image,
+    instanceId: config.instanceId,
+    identity: deps.identity,
+    maxConcurrentReconciles: config.maxConcurrentReconciles,
+    shutdownGracePeriodMs: config.shutdownGracePeriodMs,
+  });
+  return { informers: syncFlow.informers, controllers: [syncFlow.controller] };
 }
 
 function readConfig(): Config | undefined {
@@ -87,12 +100,24 @@ function stopOnSignals(log: Logger): AbortController {
   return stop;
 }
 
+/**
+ * In a pod, the in-cluster ServiceAccount; on the local test node the pod's files live under
+ * SYNCFLOW_ROOT, so the in-cluster token is read from there. Otherwise KUBECONFIG or ~/.kube.
+ */
+function kubeConfigFor(env: NodeJS.ProcessEnv): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  const root = env['SYNCFLOW_ROOT'];
+  if (root && env['KUBERNETES_SERVICE_HOST'] && !env['KUBECONFIG'])
+    kubeConfig.loadFromCluster(root);
+  else kubeConfig.loadFromDefault();
+  return kubeConfig;
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   if (!config) return;
   const log = loggerFor(config);
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromDefault();
+  const kubeConfig = kubeConfigFor(process.env);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = new OperatorMetrics(registry);

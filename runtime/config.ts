@@ -26,6 +26,10 @@ export const runtimeEnvSchema = z.object({
   SYNCFLOW_KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(30_000),
   /** Gate mode: reapply writes again at equal versions (replays after a Commerce restore). Default: normal. */
   SYNCFLOW_GATE_MODE: z.enum(['normal', 'reapply']).default('normal'),
+  /** Poll and batch: approval token (the flow's syncflow.io/approve annotation value); releases one run stopped by a guard, once. Default: none. */
+  SYNCFLOW_APPROVED_RUN: z.string().min(1).max(256).optional(),
+  /** Batch: directory where the export is mounted; source.file.path is read below it instead of over HTTP. Default: none (HTTP). */
+  SYNCFLOW_BATCH_DIR: z.string().min(1).optional(),
   /** Test only: probability of SIGKILLing itself between the sink's write and the gate's record. Default: 0. */
   SYNCFLOW_FAULT_AFTER_SINK: z.coerce.number().min(0).max(1).default(0),
 });

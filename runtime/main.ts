@@ -10,7 +10,10 @@ import { loadConfig, type RuntimeConfig } from './config.ts';
 import { assertRedisKeepsKeys } from './gate/gate.ts';
 import { runtimeMetricsFor, serveMetrics } from './metrics/metrics.ts';
 import { runConsume } from './modes/consume.ts';
-import { settingsFor, type RuntimeSettings } from './settings.ts';
+import { runBatch } from './modes/batch.ts';
+import { runPoll } from './modes/poll.ts';
+import type { RunRecord } from './state/run-record.ts';
+import { baseSettingsFor, settingsFor, type RuntimeSettings } from './settings.ts';
 
 const modes = ['consume', 'poll', 'batch'] as const;
 
@@ -33,7 +36,7 @@ function kafkaFor(settings: RuntimeSettings, log: Logger): Kafka {
 }
 
 async function redisFor(
-  settings: RuntimeSettings,
+  settings: Pick<RuntimeSettings, 'redis'>,
   log: Logger,
   signal: AbortSignal,
 ): Promise<Redis> {
@@ -109,6 +112,48 @@ async function consume(
   }
 }
 
+/** Exit code of a poll or batch run: 0 succeeded, 1 failed, 4 refused by a guard or drift. */
+function exitCodeOf(record: RunRecord): number {
+  if (record.result === 'succeeded') return 0;
+  return record.result === 'failed' ? 1 : 4;
+}
+
+async function pollOrBatch(
+  mode: 'poll' | 'batch',
+  config: Readonly<RuntimeConfig>,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<number> {
+  const files = { read: (path: string) => readFileSync(path, 'utf8'), pathOf: config.pathOf };
+  const settings = baseSettingsFor(config.flow, files);
+  const redis = await redisFor(settings, log, signal);
+  await assertRedisKeepsKeys(redis);
+  const deps = {
+    settings,
+    redis,
+    log,
+    signal,
+    gate: {
+      idTtlSeconds: config.env.SYNCFLOW_GATE_ID_TTL_SECONDS,
+      leaseMs: config.env.SYNCFLOW_GATE_LEASE_MS,
+      mode: config.env.SYNCFLOW_GATE_MODE,
+    },
+    approval: config.env.SYNCFLOW_APPROVED_RUN,
+    nowMs: () => Date.now(),
+    config: config.flow,
+    files,
+  };
+  try {
+    const record =
+      mode === 'poll'
+        ? await runPoll(deps)
+        : await runBatch({ ...deps, mountDir: config.env.SYNCFLOW_BATCH_DIR });
+    return exitCodeOf(record);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function main(): Promise<void> {
   const mode = process.argv[2];
   if (!modes.includes(mode as (typeof modes)[number]))
@@ -116,7 +161,6 @@ async function main(): Promise<void> {
   const loaded = loadConfig(process.env, (path) => readFileSync(path, 'utf8'));
   if (!loaded.ok) fail(loaded.error);
   const { config } = loaded;
-  if (mode !== 'consume') fail(`runtime ${mode}: not implemented in this build`, 3);
   if (config.flow.plan.mode !== mode)
     fail(`flow config plans mode ${config.flow.plan.mode}, but the runtime was started as ${mode}`);
   const log = pino({
@@ -134,6 +178,8 @@ async function main(): Promise<void> {
     });
   }
   try {
+    if (mode === 'poll' || mode === 'batch')
+      process.exit(await pollOrBatch(mode, config, log, controller.signal));
     await consume(config, log, controller.signal);
     process.exit(0);
   } catch (err) {

@@ -61,7 +61,7 @@ export function caBundleDirFor(connectionName: string): string {
   return `/etc/syncflow/ca/${connectionName}/`;
 }
 
-function connectionOf(
+export function connectionOf(
   config: FlowConfig,
   name: string,
 ): { spec: SyncConnectionSpec; secretDir?: string | undefined } {
@@ -70,7 +70,7 @@ function connectionOf(
   return connection;
 }
 
-function secretOf(
+export function secretOf(
   files: FileAccess,
   connection: { secretDir?: string | undefined },
   name: string,
@@ -110,7 +110,11 @@ function commerceAuthOf(
   );
 }
 
-function caOf(files: FileAccess, name: string, spec: SyncConnectionSpec): string | undefined {
+export function caOf(
+  files: FileAccess,
+  name: string,
+  spec: SyncConnectionSpec,
+): string | undefined {
   const bundle = spec.tls?.caBundle;
   const key = bundle?.secretRef?.key ?? bundle?.configMapRef?.key;
   if (key === undefined) return undefined;
@@ -207,6 +211,13 @@ function redisOf(config: FlowConfig, files: FileAccess): RuntimeSettings['redis'
   };
 }
 
+/** Everything but the Kafka source: what poll and batch runs need. */
+export type BaseSettings = Omit<RuntimeSettings, 'kafka'>;
+
+export function settingsFor(config: FlowConfig, files: FileAccess): RuntimeSettings {
+  return { ...baseSettingsFor(config, files), kafka: kafkaOf(config, files) };
+}
+
 function erpAuthOf(
   files: FileAccess,
   name: string,
@@ -289,7 +300,7 @@ function kindOf(config: FlowConfig): FlowKind {
   return kind.flow;
 }
 
-export function settingsFor(config: FlowConfig, files: FileAccess): RuntimeSettings {
+export function baseSettingsFor(config: FlowConfig, files: FileAccess): BaseSettings {
   const { spec } = config.flow;
   const kind = kindOf(config);
   const sinkConnection = connectionOf(config, spec.sink.connection).spec;
@@ -316,7 +327,6 @@ export function settingsFor(config: FlowConfig, files: FileAccess): RuntimeSetti
       },
     },
     sink: { connection: spec.sink.connection, entity: spec.entity },
-    kafka: kafkaOf(config, files),
     redis: redisOf(config, files),
     ...target,
     budget: budgetOf(config, kind),

@@ -3,21 +3,23 @@
 // (consume, poll, batch) builds its sink here.
 import type { Redis } from 'ioredis';
 import type { CanonicalRecord } from '../flow/flow.ts';
-import type { RuntimeSettings } from '../settings.ts';
+import type { BaseSettings } from '../settings.ts';
 import { ConcurrencyBudget } from './budget/budget.ts';
 import { commerceSinkFor, type BudgetSlot } from './commerce/commerce-sink.ts';
 import { erpSinkFor } from './erp/erp-sink.ts';
 import type { Sink } from './sink.ts';
 import { FatalError } from '../errors.ts';
 
-function budgetSlotOf(settings: RuntimeSettings, redis: Redis): BudgetSlot | undefined {
+type SinkSettings = Pick<BaseSettings, 'commerce' | 'erp' | 'budget'>;
+
+function budgetSlotOf(settings: SinkSettings, redis: Redis): BudgetSlot | undefined {
   const { budget } = settings;
   if (budget === undefined) return undefined;
   const shared = new ConcurrencyBudget(redis, budget);
   return () => shared.acquire(budget.priority);
 }
 
-export function sinkFor(settings: RuntimeSettings, redis: Redis): Sink<CanonicalRecord> {
+export function sinkFor(settings: SinkSettings, redis: Redis): Sink<CanonicalRecord> {
   const slot = budgetSlotOf(settings, redis);
   const withBudget = <T extends object>(client: T): T =>
     slot ? { ...client, budget: slot } : client;

@@ -98,7 +98,8 @@ describe('runtime consume', () => {
         Number(
           await redis.hget(`sf:${options.instanceId}:shop/${options.name}:heartbeat`, 'recordsIn'),
         ),
-      ).toBe(180),
+        // at least once: a rebalance under load may deliver a message again; the gate drops it
+      ).toBeGreaterThanOrEqual(180),
     );
     const writes = commerce.state.writes.filter((w) => w.key.startsWith(`${prefix}-`));
     const distinct = new Set(writes.map((w) => `${w.key}=${JSON.stringify(w.value)}`));
@@ -289,9 +290,9 @@ describe('runtime consume: ordering, dead letters, credit, lifecycle', () => {
     expect(output).toContain('flow.name');
   });
 
-  it('says poll and batch are not implemented in this build', async () => {
+  it('refuses to run a flow planned for consume as poll', async () => {
     const runtime = spawnRuntime(writeFlowRoot(await flowFixture()), {}, 'poll');
-    expect((await runtime.exited).code).toBe(3);
-    expect(runtime.output.join('')).toContain('not implemented in this build');
+    expect((await runtime.exited).code).toBe(1);
+    expect(runtime.output.join('')).toContain('flow config plans mode consume');
   });
 });

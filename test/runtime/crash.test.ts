@@ -118,17 +118,20 @@ describe('runtime consume under SIGKILL', () => {
       await producing;
       const final = spawnRuntime(root, testEnv);
       spawned.push(final);
-      try {
-        await eventually(
-          () => {
-            for (const [sku, quantity] of expected)
-              expect(commerce.state.sourceItem(sku, 'wh1')?.quantity, sku).toBe(quantity);
-          },
-          { timeoutMs: 180_000, intervalMs: 1000 },
-        );
-      } finally {
-        expect(await stopRuntime(final)).toEqual({ code: 0, signal: null });
-      }
+      const convergence = await eventually(
+        () => {
+          for (const [sku, quantity] of expected)
+            expect(commerce.state.sourceItem(sku, 'wh1')?.quantity, sku).toBe(quantity);
+        },
+        { timeoutMs: 180_000, intervalMs: 1000 },
+      ).then(
+        () => 'converged',
+        (err: unknown) => err,
+      );
+      // Stop first, then report the convergence failure itself rather than the exit status.
+      const stopped = await stopRuntime(final);
+      expect(convergence).toBe('converged');
+      expect(stopped).toEqual({ code: 0, signal: null });
       const versions = await redis.hgetall(`sf:${options.instanceId}:v:commerce:sourceItem`);
       redis.disconnect();
       for (let s = 0; s < skus; s++)

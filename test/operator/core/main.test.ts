@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { CoordinationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installCrds } from '../../api/api-server.ts';
 import { eventually } from '../../support/eventually.ts';
 import { sharedEnvironment } from '../../support/environment.ts';
 import { uniqueName } from '../../support/unique-name.ts';
@@ -36,7 +37,11 @@ describe('operator/main.ts', () => {
   const kc = kubeConfigFrom(kubeconfig);
   const namespace = uniqueName('main');
 
-  beforeAll(() => createNamespace(kc, namespace));
+  // The SyncFlow controller's informers sync (and /readyz passes) only once its CRDs exist.
+  beforeAll(async () => {
+    await installCrds(kc);
+    await createNamespace(kc, namespace);
+  });
   afterAll(() => deleteNamespace(kc, namespace));
 
   it('--help explains every flag and exits 0', async () => {

@@ -1,0 +1,224 @@
+// Operator at scale: 1,000 SyncFlows applied at once. Measures the time until every flow is
+// planned and Ready, the operator's peak RSS (VmHWM of its process), and the API requests it made;
+// and, in the same run, the time to create the same children directly with the client.
+// `npm run bench -- operator` prints a table and writes bench-results/operator.json.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { syncFlows } from '../operator/controller/syncflow-resources.ts';
+import { plan } from '../operator/plan/plan.ts';
+import { installCrds, kubeConfigFrom } from '../test/api/api-server.ts';
+import { startEnvironment } from '../test/env/start-environment.ts';
+import {
+  adminClient,
+  createAll,
+  exampleObjects,
+  resourcesByKind,
+  type Manifest,
+} from '../test/operator/syncflow-operator.ts';
+import type { KubeClient } from '../operator/kube/client.ts';
+
+interface Measurement {
+  metric: string;
+  value: number;
+  unit: string;
+  /** e.g. '<= 2' or '< 200'; none for a plain observation. */
+  target?: string;
+}
+
+const flows = 1000;
+const concurrency = 16;
+const image = 'ghcr.io/syncflow/syncflow:bench';
+const namespaceResource = {
+  group: '',
+  version: 'v1',
+  kind: 'Namespace',
+  plural: 'namespaces',
+  namespaced: false,
+};
+
+async function inParallel<T>(
+  items: readonly T[],
+  work: (item: T) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+function flowObjects(): Manifest[] {
+  const [base] = exampleObjects('flow-customer-company.yaml');
+  return Array.from({ length: flows }, (_, i) => ({ ...base!, metadata: { name: `flow-${i}` } }));
+}
+
+async function setUp(admin: KubeClient, namespace: string): Promise<void> {
+  await admin.create(namespaceResource, {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: namespace },
+  });
+  await createAll(admin, namespace, [
+    ...exampleObjects('secrets.yaml'),
+    ...exampleObjects('connections.yaml'),
+  ]);
+}
+
+/** The children the operator would create, built by the same planner, created directly. */
+async function directCreationMs(admin: KubeClient, namespace: string): Promise<number> {
+  const connections = exampleObjects('connections.yaml').map((c) => ({
+    name: c.metadata!.name!,
+    spec: c.spec,
+  }));
+  const children = flowObjects().flatMap((f, i) =>
+    plan({
+      flow: {
+        metadata: {
+          namespace,
+          name: f.metadata!.name!,
+          uid: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
+          generation: 1,
+        },
+        spec: f.spec,
+      },
+      connections,
+      children: [],
+      pods: [],
+      settings: { image, instanceId: 'bench' },
+      now: Date.now(),
+    }).apply.map((c) => {
+      // No owner: these SyncFlows do not exist; the objects are otherwise the operator's.
+      const metadata = { ...c.metadata };
+      delete metadata.ownerReferences;
+      return { ...c, metadata } as Manifest;
+    }),
+  );
+  const started = performance.now();
+  await inParallel(children, (c) => admin.create(resourcesByKind[c.kind!]!, c));
+  return performance.now() - started;
+}
+
+function readyCount(items: Manifest[]): number {
+  return items.filter((f) =>
+    (
+      f as { status?: { conditions?: { type: string; status: string }[] } }
+    ).status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+  ).length;
+}
+
+function operatorRequests(metrics: string): number {
+  let total = 0;
+  for (const m of metrics.matchAll(/^rest_client_requests_total\{[^}]*\} ([0-9.e+]+)$/gm))
+    total += Number(m[1]);
+  return total;
+}
+
+async function waitUntilAllReady(admin: KubeClient): Promise<void> {
+  for (;;) {
+    const { items } = await admin.list<Manifest>(syncFlows, { namespace: 'bench-operator' });
+    if (readyCount(items) === flows) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+interface OperatorRun {
+  operatorMs: number;
+  peakRssKb: number;
+  requests: number;
+}
+
+async function measureOperator(admin: KubeClient, kubeconfig: string): Promise<OperatorRun> {
+  const metricsPort = 18_000 + Math.floor(Math.random() * 1000);
+  const args = [
+    'operator/main.ts',
+    '--namespace',
+    'bench-operator',
+    '--image',
+    image,
+    '--leader-elect',
+    'false',
+  ];
+  args.push('--metrics-port', String(metricsPort), '--probe-port', String(metricsPort + 1));
+  args.push('--max-concurrent-reconciles', '8', '--log-level', 'warn');
+  const operator = spawn(process.execPath, args, {
+    cwd: join(import.meta.dirname, '..'),
+    env: { ...process.env, KUBECONFIG: kubeconfig },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    const started = performance.now();
+    await inParallel(flowObjects(), (f) =>
+      admin.create(syncFlows, { ...f, metadata: { ...f.metadata, namespace: 'bench-operator' } }),
+    );
+    await waitUntilAllReady(admin);
+    const operatorMs = performance.now() - started;
+    const status = readFileSync(`/proc/${operator.pid}/status`, 'utf8');
+    const peakRssKb = Number(/VmHWM:\s+([0-9]+) kB/.exec(status)?.[1] ?? 0);
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    return { operatorMs, peakRssKb, requests: operatorRequests(metrics) };
+  } finally {
+    operator.kill('SIGTERM');
+  }
+}
+
+async function run(): Promise<Measurement[]> {
+  const env = await startEnvironment({ kube: true, node: 'simulate' });
+  try {
+    const kubeconfig = env.kubeconfig!;
+    await installCrds(kubeConfigFrom(kubeconfig));
+    const admin = adminClient(kubeconfig);
+    await setUp(admin, 'bench-direct');
+    await setUp(admin, 'bench-operator');
+    const directMs = await directCreationMs(admin, 'bench-direct');
+    const { operatorMs, peakRssKb, requests } = await measureOperator(admin, kubeconfig);
+    return [
+      { metric: 'flows', value: flows, unit: 'SyncFlows' },
+      { metric: 'direct creation of the children', value: Math.round(directMs), unit: 'ms' },
+      {
+        metric: 'operator: apply to all planned and Ready',
+        value: Math.round(operatorMs),
+        unit: 'ms',
+      },
+      {
+        metric: 'operator time / direct time',
+        value: Number((operatorMs / directMs).toFixed(2)),
+        unit: 'x',
+        target: '<= 2',
+      },
+      {
+        metric: 'operator peak RSS',
+        value: Math.round(peakRssKb / 1024),
+        unit: 'MB',
+        target: '< 200',
+      },
+      { metric: 'operator API requests', value: requests, unit: 'requests' },
+    ];
+  } finally {
+    await env.stop();
+  }
+}
+
+function passes(value: number, target: string | undefined): boolean | null {
+  const match = target?.match(/^(<=|<)\s*([0-9.]+)$/);
+  if (!match) return null;
+  return match[1] === '<=' ? value <= Number(match[2]) : value < Number(match[2]);
+}
+
+run().then(
+  (measurements) => {
+    const rows = measurements.map((m) => ({
+      ...m,
+      target: m.target ?? null,
+      pass: passes(m.value, m.target),
+    }));
+    console.table(rows);
+    mkdirSync('bench-results', { recursive: true });
+    writeFileSync(join('bench-results', 'operator.json'), `${JSON.stringify(rows, null, 2)}\n`);
+    process.exit(rows.some((r) => r.pass === false) ? 1 : 0);
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exit(2);
+  },
+);

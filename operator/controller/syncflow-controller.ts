@@ -1,0 +1,131 @@
+// The SyncFlow controller: informers for SyncFlows, SyncConnections, each child kind and the
+// flows' pods (children and pods filtered by the managed-by label), mapped onto flow keys, and the
+// reconciler behind one work queue. main.ts and the tests assemble it the same way.
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../clock.ts';
+import {
+  EventRecorder,
+  managedBySelector,
+  type KubeClient,
+  type KubernetesObject,
+} from '../kube/client.ts';
+import { flowLabel } from '../plan/plan.ts';
+import { Controller } from './controller.ts';
+import { Informer } from './informer.ts';
+import type { OperatorMetrics } from './metrics.ts';
+import { keyOf, type Change } from './object-cache.ts';
+import {
+  syncFlowReconciler,
+  type SyncFlowCaches,
+  type SyncFlowObject,
+} from './syncflow-reconcile.ts';
+import { childResources, pods, syncConnections, syncFlows } from './syncflow-resources.ts';
+import { ownerKeys, primaryKeys, type KeyMapper } from './watch.ts';
+
+export interface SyncFlowControllerOptions {
+  client: KubeClient;
+  log: Logger;
+  metrics: OperatorMetrics;
+  /** Only this namespace; all when empty. */
+  namespace: string;
+  image: string;
+  instanceId: string;
+  /** reportingInstance of the Events. */
+  identity: string;
+  maxConcurrentReconciles?: number;
+  shutdownGracePeriodMs?: number;
+  clock?: Clock;
+}
+
+export interface SyncFlowController {
+  informers: Informer<never>[];
+  controller: Controller;
+  caches: SyncFlowCaches;
+}
+
+/** A pod (or a CronJob's Job) belongs to the flow named by its label. */
+function flowLabelKeys(change: Change): string[] {
+  const flow = change.object.metadata?.labels?.[flowLabel];
+  const namespace = change.object.metadata?.namespace;
+  return flow && namespace ? [`${namespace}/${flow}`] : [];
+}
+
+const connectionNames = (spec: unknown): string[] => {
+  const s = (spec ?? {}) as Record<
+    string,
+    { connection?: string; poll?: { connection?: string } } | undefined
+  >;
+  return [
+    s['source']?.connection,
+    s['source']?.poll?.connection,
+    s['sink']?.connection,
+    s['state']?.connection,
+  ].filter((n): n is string => n !== undefined);
+};
+
+/** A connection change re-plans the flows of its namespace that name it. */
+function connectionKeys(flows: Informer<SyncFlowObject>): KeyMapper {
+  return (change) => {
+    const namespace = change.object.metadata?.namespace;
+    const name = change.object.metadata?.name ?? '';
+    return flows
+      .list()
+      .filter((f) => f.metadata?.namespace === namespace && connectionNames(f.spec).includes(name))
+      .map((f) => keyOf(f));
+  };
+}
+
+export function syncFlowControllerFor(options: SyncFlowControllerOptions): SyncFlowController {
+  const { client, log, namespace } = options;
+  const clock = options.clock ?? systemClock;
+  const scope = { client, log, namespace: namespace || undefined, clock };
+  const flows = new Informer<SyncFlowObject>({ ...scope, resource: syncFlows });
+  const connections = new Informer<KubernetesObject & { spec?: unknown }>({
+    ...scope,
+    resource: syncConnections,
+  });
+  const children = new Map(
+    childResources.map((resource) => [
+      resource.kind,
+      new Informer({ ...scope, resource, labelSelector: managedBySelector }),
+    ]),
+  );
+  const podInformer = new Informer({ ...scope, resource: pods, labelSelector: managedBySelector });
+  const caches: SyncFlowCaches = { flows, connections, children, pods: podInformer };
+  const events = new EventRecorder({
+    create: (resource, object) => client.create(resource, object),
+    controller: 'syncflow.io/operator',
+    instance: options.identity,
+    clock,
+    log,
+  });
+  const controller = new Controller({
+    name: 'syncflow',
+    reconcile: syncFlowReconciler({
+      client,
+      caches,
+      events,
+      settings: { image: options.image, instanceId: options.instanceId },
+      clock,
+    }),
+    log,
+    metrics: options.metrics,
+    maxConcurrentReconciles: options.maxConcurrentReconciles ?? 2,
+    ...(options.shutdownGracePeriodMs
+      ? { shutdownGracePeriodMs: options.shutdownGracePeriodMs }
+      : {}),
+    clock,
+  })
+    .watches(flows, primaryKeys())
+    .watches(connections, connectionKeys(flows))
+    .watches(podInformer, flowLabelKeys);
+  const owned = ownerKeys({ group: syncFlows.group, kind: syncFlows.kind });
+  for (const informer of children.values()) controller.watches(informer, owned);
+  const informers = [
+    flows,
+    connections,
+    ...children.values(),
+    podInformer,
+  ] as unknown as Informer<never>[];
+  return { informers, controller, caches };
+}

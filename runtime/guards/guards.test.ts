@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { changeRatioTrip, driftOfFields, driftOfSample, emptySnapshotTrip } from './guards.ts';
+
+const fields = {
+  sku: { path: 'ItemNo', type: 'string' },
+  sourceCode: { value: 'wh1', type: 'string' },
+  quantity: { path: 'Stock.OnHand', type: 'number' },
+  deleted: { path: 'isDeleted', type: 'boolean' },
+} as const;
+
+describe('driftOfFields', () => {
+  it.each([
+    { declared: ['ItemNo', 'Stock'], drift: undefined },
+    { declared: ['ItemNo', 'Stock.OnHand'], drift: undefined },
+    { declared: ['ItemNo', 'Inventory'], drift: 'quantity reads Stock.OnHand' },
+    { declared: ['Item', 'Stock'], drift: 'sku reads ItemNo' },
+  ])('$declared → $drift', ({ declared, drift }) => {
+    const result = driftOfFields(declared, fields);
+    if (drift === undefined) expect(result).toBeUndefined();
+    else expect(result).toContain(drift);
+  });
+});
+
+describe('driftOfSample', () => {
+  const envelope = { key: 'k' } as never;
+  const poison = {
+    reasonCode: 'SF_INVALID_RECORD',
+    reason: 'field onHand is not a number',
+  } as never;
+  it.each([
+    { envelopes: [], poison: [], drift: false },
+    { envelopes: [envelope], poison: [poison], drift: false },
+    { envelopes: [], poison: [poison, poison], drift: true },
+  ])(
+    '$envelopes.length good, $poison.length bad → drift $drift',
+    ({ envelopes, poison: bad, drift }) => {
+      const result = driftOfSample({ envelopes, poison: bad, ignored: 0 });
+      expect(result !== undefined).toBe(drift);
+    },
+  );
+});
+
+describe('blast radius', () => {
+  it.each([
+    { rows: 0, allow: false, trips: true },
+    { rows: 0, allow: true, trips: false },
+    { rows: 1, allow: false, trips: false },
+  ])('empty snapshot of $rows rows, allowed $allow → trips $trips', ({ rows, allow, trips }) => {
+    expect(emptySnapshotTrip(rows, allow) !== undefined).toBe(trips);
+  });
+
+  it.each([
+    { changes: 40, entities: 100, max: 0.3, trips: true },
+    { changes: 30, entities: 100, max: 0.3, trips: false },
+    { changes: 40, entities: 0, max: 0.3, trips: false },
+    { changes: 40, entities: 100, max: undefined, trips: false },
+  ])('$changes of $entities with max $max → trips $trips', ({ changes, entities, max, trips }) => {
+    expect(changeRatioTrip({ changes, entities, maxChangeRatio: max }) !== undefined).toBe(trips);
+  });
+});

@@ -1,0 +1,122 @@
+// `runtime poll`: wiring only — a DeltaSource over the flow's ERP reader from the Redis cursor
+// minus the overlap window, the cursor as the Checkpoint, the flow's Commerce sink, the gate,
+// the rejected-row report; guards before the first write; a run record at the end.
+import type { FlowConfig } from '../../crds/flow-config.ts';
+import { recordsFor } from '../flow/flow.ts';
+import { changeRatioTrip, driftOfFields, driftOfSample } from '../guards/guards.ts';
+import type { FileAccess } from '../settings.ts';
+import type { DeltaCursor } from '../sources/delta.ts';
+import { DeltaSource, messageOfRow } from '../sources/delta-source.ts';
+import { pollSourceFor, type PollSource } from '../sources/delta-readers.ts';
+import { RedisCursor } from '../state/cursor.ts';
+import { RejectedRows } from '../state/rejected-rows.ts';
+import type { RunRecord } from '../state/run-record.ts';
+import {
+  approvalFor,
+  drain,
+  finishRun,
+  knownEntities,
+  newRunId,
+  pipelineFor,
+  runKeysOf,
+  type RunDeps,
+} from './run.ts';
+
+export interface PollDeps extends RunDeps {
+  config: FlowConfig;
+  files: FileAccess;
+}
+
+/** Where the first poll of a flow starts, from `initialSync.from`. */
+export function initialSinceMs(config: FlowConfig, nowMs: number): number {
+  const from = config.flow.spec.initialSync?.from ?? 'now';
+  if (from === 'beginning') return 0;
+  if (from === 'now') return nowMs;
+  return Date.parse(from);
+}
+
+/** The first page reads from the cursor minus the overlap window, or from `initialSync`. */
+function sinceOf(
+  config: FlowConfig,
+  at: { cursor: DeltaCursor | undefined; overlapMs: number; startedAtMs: number },
+): number {
+  if (at.cursor) return at.cursor.modifiedMs - at.overlapMs;
+  return initialSinceMs(config, at.startedAtMs);
+}
+
+/** Drift or blast radius, judged on `$metadata` (or the first records) and the first page. */
+async function guardOf(
+  deps: PollDeps,
+  poll: PollSource,
+  source: DeltaSource,
+): Promise<{ result: 'schemaDrift' | 'guardTripped'; message: string } | undefined> {
+  const first = await source.peek();
+  const declared =
+    (await poll.reader.fields()) ??
+    (first.rows.length > 0 ? [...new Set(first.rows.flatMap((r) => Object.keys(r.data)))] : []);
+  const fields = deps.settings.flow.options.fields;
+  const drift =
+    (declared.length > 0 ? driftOfFields(declared, fields) : undefined) ??
+    driftOfSample(
+      recordsFor(
+        first.rows.slice(0, 50).map((r) => messageOfRow(poll.reader.name, r)),
+        deps.settings.flow,
+      ),
+    );
+  if (drift !== undefined) return { result: 'schemaDrift', message: drift };
+  const trip = changeRatioTrip({
+    changes: first.total ?? first.rows.length,
+    entities: await knownEntities(deps),
+    maxChangeRatio: deps.config.flow.spec.guards.maxChangeRatio,
+  });
+  return trip === undefined ? undefined : { result: 'guardTripped', message: trip };
+}
+
+export async function runPoll(deps: PollDeps): Promise<RunRecord> {
+  const startedAtMs = deps.nowMs();
+  const runId = newRunId(startedAtMs);
+  const keys = runKeysOf(deps);
+  const log = deps.log.child({ runId });
+  const poll = pollSourceFor(deps.config, deps.files);
+  const cursor = new RedisCursor(deps.redis, keys.cursor, deps.nowMs);
+  const from = await cursor.read();
+  const sinceMs = sinceOf(deps.config, { cursor: from, overlapMs: poll.overlapMs, startedAtMs });
+  const source = new DeltaSource({
+    reader: poll.reader,
+    start: { sinceMs },
+    pageSize: poll.pageSize,
+  });
+  const report = new RejectedRows(deps.redis, keys.rejected(runId), log);
+  const pipeline = pipelineFor({ ...deps, log }, { report, checkpoint: cursor });
+  const end = { runId, mode: 'poll' as const, startedAtMs, report };
+  const empty = { records: 0, applied: 0, skipped: 0 };
+  log.info({ cursor: from, sinceMs, reader: poll.reader.name }, 'poll started');
+  try {
+    const guard = await guardOf(deps, poll, source);
+    const decision = guard ? await approvalFor(deps, guard.message) : undefined;
+    if (guard && decision && 'refused' in decision)
+      return await finishRun(deps, {
+        ...end,
+        result: guard.result,
+        totals: empty,
+        extra: { message: guard.message },
+      });
+    const totals = await drain(source, pipeline, deps.afterBatch);
+    const after = await cursor.read();
+    return await finishRun(deps, {
+      ...end,
+      result: 'succeeded',
+      totals,
+      extra: {
+        ...(after ? { cursor: after } : {}),
+        ...(decision && 'approved' in decision ? { approval: decision.approved } : {}),
+      },
+    });
+  } catch (err) {
+    log.error({ err }, 'poll failed');
+    const message = err instanceof Error ? err.message : String(err);
+    return await finishRun(deps, { ...end, result: 'failed', totals: empty, extra: { message } });
+  } finally {
+    await Promise.allSettled([pipeline.close(), poll.client.close()]);
+  }
+}

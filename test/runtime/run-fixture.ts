@@ -1,0 +1,129 @@
+// Flow documents for `runtime poll` and `runtime batch` run as child processes: an ERP double
+// (or an export file) as the source, the Commerce double as the sink, real Redis; plus readers
+// of the run records the runtime leaves in Redis.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { secretDirFor } from '../../crds/flow-config.ts';
+import { bearerToken, spawnRuntime } from './runtime-fixture.ts';
+
+export const erpToken = 'erp-token';
+
+export interface RunFlowOptions {
+  instanceId: string;
+  name: string;
+  redisUrl: string;
+  commerceUrl: string;
+  /** The source section and its connection. */
+  source: Record<string, unknown>;
+  connection: Record<string, unknown>;
+  fields: Record<string, unknown>;
+  mode: 'poll' | 'batch';
+  guards?: Record<string, unknown>;
+  batchSize?: number;
+}
+
+export function writeRunRoot(options: RunFlowOptions): string {
+  const root = mkdtempSync(join(tmpdir(), `sf-${options.mode}-${options.name}-`));
+  const document = {
+    configVersion: 1,
+    instanceId: options.instanceId,
+    flow: {
+      namespace: 'shop',
+      name: options.name,
+      uid: `uid-${options.name}`,
+      generation: 1,
+      spec: {
+        flow: 'inventory',
+        entity: 'sourceItem',
+        maxLag: options.mode === 'poll' ? '10m' : '24h',
+        source: { connection: 'erp', ...options.source },
+        mapping: { fields: options.fields },
+        sink: { connection: 'commerce', commerce: { batchSize: options.batchSize ?? 20 } },
+        state: { connection: 'redis' },
+        initialSync: { from: 'beginning' },
+        ...(options.guards ? { guards: options.guards } : {}),
+      },
+    },
+    plan: {
+      pattern: options.mode,
+      mode: options.mode,
+      schedule: '*/5 * * * *',
+      maxLagSeconds: options.mode === 'poll' ? 600 : 86_400,
+    },
+    connections: {
+      erp: {
+        spec: {
+          ...options.connection,
+          auth: { bearer: { secretRef: { name: 'erp-token' } } },
+        },
+        secretDir: secretDirFor('erp'),
+      },
+      redis: { spec: { type: 'redis', url: options.redisUrl } },
+      commerce: {
+        spec: {
+          type: 'commerce',
+          url: options.commerceUrl,
+          auth: { bearer: { secretRef: { name: 'commerce-token' } } },
+          concurrency: { maxInFlight: 8 },
+          commerce: { storeCode: 'all' },
+        },
+        secretDir: secretDirFor('commerce'),
+      },
+    },
+  };
+  mkdirSync(join(root, 'etc/syncflow'), { recursive: true });
+  writeFileSync(join(root, 'etc/syncflow/flow.json'), JSON.stringify(document, null, 2));
+  for (const [name, token] of [
+    ['commerce', bearerToken],
+    ['erp', erpToken],
+  ] as const) {
+    mkdirSync(join(root, secretDirFor(name)), { recursive: true });
+    writeFileSync(join(root, secretDirFor(name), 'token'), `${token}\n`);
+  }
+  return root;
+}
+
+export interface RunOutcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  output: string;
+}
+
+/** Runs the mode to its end (a CronJob tick). */
+export async function runOnce(
+  root: string,
+  mode: 'poll' | 'batch',
+  env: Record<string, string> = {},
+): Promise<RunOutcome> {
+  const runtime = spawnRuntime(root, env, mode);
+  const { code, signal } = await runtime.exited;
+  return { code, signal, output: runtime.output.join('') };
+}
+
+export interface StoredRun {
+  runId: string;
+  result: string;
+  records: number;
+  applied: number;
+  skipped: number;
+  failed: number;
+  deadLettered: number;
+  message?: string;
+  rejectedKey?: string;
+  startedAtMs: number;
+  asOfMs?: number;
+  rowOffset?: number;
+  approval?: string;
+}
+
+export function flowPrefix(options: RunFlowOptions): string {
+  return `sf:${options.instanceId}:shop/${options.name}`;
+}
+
+export async function lastRun(redis: Redis, options: RunFlowOptions): Promise<StoredRun> {
+  const raw = await redis.lindex(`${flowPrefix(options)}:runs`, 0);
+  if (raw === null) throw new Error('no run record');
+  return JSON.parse(raw) as StoredRun;
+}
