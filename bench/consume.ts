@@ -111,6 +111,8 @@ function settingsFor(options: {
     redis: { url: options.redisUrl },
     commerce: {
       flow: 'inventory',
+      entity: 'sourceItem',
+      tierKeyPrefix: `sf:bench-${run}:tiers:commerce`,
       batchSize: 100,
       companyLookupField: 'reseller_id',
       client: {

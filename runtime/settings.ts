@@ -1,6 +1,7 @@
 // What the runtime needs, derived from the validated flow document: the flow's mapping, the
-// Kafka, Redis and Commerce endpoints with credentials read from the mounted Secret files, and
-// the state keys. Throws FatalError for what this build cannot run, naming the field.
+// Kafka, Redis and sink endpoints (Commerce, or the ERP for orders) with credentials read from
+// the mounted Secret files, the sink connection's shared budget, and the state keys. Throws
+// FatalError for what this build cannot run, naming the field.
 import { join } from 'node:path';
 import type { FlowConfig } from '../crds/flow-config.ts';
 import { parseDuration } from '../crds/syncflow.ts';
@@ -8,6 +9,12 @@ import type { SyncConnectionSpec } from '../crds/connection.ts';
 import { FatalError } from './errors.ts';
 import type { FlowDefinition, FlowKind } from './flow/flow.ts';
 import type { CommerceAuth, CommerceSinkOptions } from './sinks/commerce/commerce-sink.ts';
+import { priorityOf, type BudgetOptions, type Priority } from './sinks/budget/budget.ts';
+import type { ErpAuth, ErpSinkOptions, ErpSinkTarget } from './sinks/erp/erp-sink.ts';
+
+export interface BudgetSettings extends BudgetOptions {
+  priority: Priority;
+}
 
 export interface RuntimeSettings {
   identity: { instanceId: string; namespace: string; name: string };
@@ -27,7 +34,12 @@ export interface RuntimeSettings {
     fromBeginning: boolean;
   };
   redis: { url: string; username?: string; password?: string };
-  commerce: CommerceSinkOptions;
+  /** Set when the flow writes into Commerce. */
+  commerce?: CommerceSinkOptions;
+  /** Set when the flow writes into the ERP (orders). */
+  erp?: ErpSinkOptions;
+  /** The sink connection's budget, shared through Redis by every flow and pod using it. */
+  budget?: BudgetSettings;
 }
 
 export interface FileAccess {
@@ -36,9 +48,12 @@ export interface FileAccess {
   pathOf(path: string): string;
 }
 
-const supported: Record<string, { flow: FlowKind; entity: string }> = {
-  inventory: { flow: 'inventory', entity: 'sourceItem' },
-  credit: { flow: 'credit', entity: 'companyCredit' },
+const supported: Record<string, { flow: FlowKind; entities: readonly string[] }> = {
+  inventory: { flow: 'inventory', entities: ['sourceItem'] },
+  credit: { flow: 'credit', entities: ['companyCredit'] },
+  pricing: { flow: 'pricing', entities: ['base', 'tier', 'special', 'sharedCatalog'] },
+  orderStatus: { flow: 'orderStatus', entities: ['shipment', 'invoice'] },
+  order: { flow: 'order', entities: ['salesOrder'] },
 };
 
 /** Where the operator mounts a connection's CA bundle entry (ConfigMap or Secret). */
@@ -122,8 +137,10 @@ function commerceOf(config: FlowConfig, files: FileAccess, kind: FlowKind): Comm
   const ca = caOf(files, sink.connection, spec);
   return {
     flow: kind,
+    entity: config.flow.spec.entity,
     batchSize: sink.commerce?.batchSize ?? 20,
     companyLookupField: 'reseller_id',
+    tierKeyPrefix: `sf:${config.instanceId}:tiers:${sink.connection}`,
     client: {
       url: spec.url,
       storeCode: sink.commerce?.storeCode ?? spec.commerce?.storeCode ?? 'all',
@@ -201,15 +218,96 @@ export function settingsFor(config: FlowConfig, files: FileAccess): RuntimeSetti
   return { ...baseSettingsFor(config, files), kafka: kafkaOf(config, files) };
 }
 
-export function baseSettingsFor(config: FlowConfig, files: FileAccess): BaseSettings {
+function erpAuthOf(
+  files: FileAccess,
+  name: string,
+  connection: { spec: SyncConnectionSpec; secretDir?: string | undefined },
+): ErpAuth | undefined {
+  const auth = connection.spec.auth;
+  const read = (key: string): string => secretOf(files, connection, name, key);
+  if (auth?.basic)
+    return {
+      basic: { username: read(auth.basic.usernameKey), password: read(auth.basic.passwordKey) },
+    };
+  if (auth?.oauth2)
+    throw new FatalError(
+      `connections.${name}.spec.auth.oauth2: not implemented for ERP sinks in this build`,
+    );
+  return auth === undefined ? undefined : commerceAuthOf(files, name, connection);
+}
+
+function erpTargetOf(config: FlowConfig, spec: SyncConnectionSpec): ErpSinkTarget {
+  const { sink } = config.flow.spec;
+  if (spec.type === 'suiteql')
+    return { kind: 'suiteql', recordType: sink.suiteql?.recordType ?? 'salesOrder' };
+  if ((spec.type === 'odata' || spec.type === 'odata-v2') && sink.odata)
+    return {
+      kind: 'odata',
+      entitySet: sink.odata.entitySet,
+      externalIdField: sink.odata.externalIdField,
+      // The ERP may still commit an unanswered create for as long as a request may take.
+      settleMs: 2 * parseDuration(spec.requestTimeout) * 1000,
+      inDoubtPrefix: `sf:${config.instanceId}:indoubt:${sink.connection}`,
+    };
+  throw new FatalError(
+    `flow.spec.sink: orders go into a suiteql connection, or an odata connection with sink.odata`,
+  );
+}
+
+function erpOf(config: FlowConfig, files: FileAccess): ErpSinkOptions {
+  const name = config.flow.spec.sink.connection;
+  const connection = connectionOf(config, name);
+  const { spec } = connection;
+  if (spec.url === undefined)
+    throw new FatalError(`connections.${name}.spec.url: the ERP sink needs a URL`);
+  const ca = caOf(files, name, spec);
+  const auth = erpAuthOf(files, name, connection);
+  return {
+    target: erpTargetOf(config, spec),
+    client: {
+      url: spec.url,
+      auth,
+      ...(ca === undefined ? {} : { ca }),
+      ...(spec.queryParameters ? { queryParameters: spec.queryParameters } : {}),
+      maxInFlight: spec.concurrency.maxInFlight,
+      requestTimeoutMs: parseDuration(spec.requestTimeout) * 1000,
+      nowMs: () => Date.now(),
+    },
+  };
+}
+
+function budgetOf(config: FlowConfig, kind: FlowKind): BudgetSettings {
+  const name = config.flow.spec.sink.connection;
+  const { spec } = connectionOf(config, name);
+  const requestTimeoutMs = parseDuration(spec.requestTimeout) * 1000;
+  return {
+    keyPrefix: `sf:${config.instanceId}:budget:${name}`,
+    maxInFlight: spec.concurrency.maxInFlight,
+    // Renewed while a call runs; a killed pod's slots come back after this.
+    leaseMs: 5000,
+    targetLatencyMs: Math.max(100, requestTimeoutMs / 4),
+    priority: priorityOf(kind),
+  };
+}
+
+function kindOf(config: FlowConfig): FlowKind {
   const { spec } = config.flow;
   const kind = supported[spec.flow];
-  if (!kind || kind.entity !== spec.entity)
+  if (!kind || !kind.entities.includes(spec.entity))
     throw new FatalError(
-      `flow.spec.flow: ${spec.flow}/${spec.entity} is not implemented in this build (inventory/sourceItem and credit/companyCredit are)`,
+      `flow.spec.flow: ${spec.flow}/${spec.entity} is not implemented in this build (inventory, credit, pricing, orderStatus and order are)`,
     );
-  const commerce = commerceOf(config, files, kind.flow);
+  return kind.flow;
+}
+
+export function baseSettingsFor(config: FlowConfig, files: FileAccess): BaseSettings {
+  const { spec } = config.flow;
+  const kind = kindOf(config);
   const sinkConnection = connectionOf(config, spec.sink.connection).spec;
+  const target =
+    kind === 'order'
+      ? { erp: erpOf(config, files) }
+      : { commerce: commerceOf(config, files, kind) };
   return {
     identity: {
       instanceId: config.instanceId,
@@ -217,7 +315,8 @@ export function baseSettingsFor(config: FlowConfig, files: FileAccess): BaseSett
       name: config.flow.name,
     },
     flow: {
-      flow: kind.flow,
+      flow: kind,
+      entity: spec.entity,
       options: {
         fields: spec.mapping.fields,
         deletes: spec.deletes,
@@ -229,6 +328,7 @@ export function baseSettingsFor(config: FlowConfig, files: FileAccess): BaseSett
     },
     sink: { connection: spec.sink.connection, entity: spec.entity },
     redis: redisOf(config, files),
-    commerce,
+    ...target,
+    budget: budgetOf(config, kind),
   };
 }

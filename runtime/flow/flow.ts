@@ -6,19 +6,46 @@ import { creditRecordFor, type CreditRecord } from './credit.ts';
 import { decodeMessage, type MessageIn } from './decode.ts';
 import type { Envelope, FlowOptions, MapResult, Poison } from './envelope.ts';
 import { inventoryRecordFor, type InventoryRecord } from './inventory.ts';
+import { orderStatusRecordFor, type OrderStatusRecord } from './order-status.ts';
+import { orderRecordFor, type OrderRecord } from './order.ts';
+import {
+  pricingEntities,
+  pricingRecordFor,
+  type PricingEntity,
+  type PricingRecord,
+} from './pricing.ts';
 
 export type { CreditRecord } from './credit.ts';
 export type { MessageIn } from './decode.ts';
 export type { Envelope, FlowOptions, Poison } from './envelope.ts';
 export type { FieldSpec, FieldType } from './field-path.ts';
 export type { InventoryRecord } from './inventory.ts';
+export type { OrderStatusRecord, StatusLine, TrackingNumber } from './order-status.ts';
+export type { OrderLine, OrderRecord } from './order.ts';
+export type {
+  BasePrice,
+  PricingEntity,
+  PricingRecord,
+  SharedCatalogPrice,
+  SpecialPrice,
+  TierPrice,
+} from './pricing.ts';
 
-export type CanonicalRecord = InventoryRecord | CreditRecord;
+export type CanonicalRecord =
+  InventoryRecord | CreditRecord | PricingRecord | OrderStatusRecord | OrderRecord;
 export type FlowKind = CanonicalRecord['flow'];
-export const flowKinds: readonly FlowKind[] = ['inventory', 'credit'];
+export const flowKinds: readonly FlowKind[] = [
+  'inventory',
+  'credit',
+  'pricing',
+  'orderStatus',
+  'order',
+];
 
 export interface FlowDefinition {
   flow: FlowKind;
+  /** The sub-kind where the flow has several (pricing: tier, …; orderStatus: shipment | invoice). */
+  entity?: string;
   options: FlowOptions;
 }
 
@@ -33,12 +60,27 @@ export interface MappedBatch {
   ignored: number;
 }
 
-const mappers: {
-  [K in FlowKind]: (...args: Parameters<typeof inventoryRecordFor>) => MapResult<CanonicalRecord>;
-} = {
-  inventory: inventoryRecordFor,
-  credit: creditRecordFor,
-};
+type Mapper = (...args: Parameters<typeof inventoryRecordFor>) => MapResult<CanonicalRecord>;
+
+const isPricingEntity = (entity: string | undefined): entity is PricingEntity =>
+  (pricingEntities as readonly (string | undefined)[]).includes(entity);
+
+/** The mapper of a flow and entity; an entity the flow does not have maps to its first one. */
+function mapperFor(definition: FlowDefinition): Mapper {
+  const { entity } = definition;
+  switch (definition.flow) {
+    case 'inventory':
+      return inventoryRecordFor;
+    case 'credit':
+      return creditRecordFor;
+    case 'pricing':
+      return pricingRecordFor(isPricingEntity(entity) ? entity : 'base');
+    case 'orderStatus':
+      return orderStatusRecordFor(entity === 'invoice' ? 'invoice' : 'shipment');
+    case 'order':
+      return orderRecordFor;
+  }
+}
 
 export function recordFor(
   message: MessageIn,
@@ -46,7 +88,7 @@ export function recordFor(
 ): MapResult<CanonicalRecord> {
   const decoded = decodeMessage(message);
   if ('poison' in decoded) return decoded;
-  return mappers[definition.flow](decoded.event, message, definition.options);
+  return mapperFor(definition)(decoded.event, message, definition.options);
 }
 
 export function recordsFor(

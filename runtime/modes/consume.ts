@@ -1,5 +1,5 @@
 // `runtime consume`: wiring only — a Kafka consumer group as the Source, its committed offsets
-// as the Checkpoint, the flow's Commerce sink, the gate, the dead-letter topic, and a heartbeat
+// as the Checkpoint, the flow's sink (Commerce, or the ERP for orders), the gate, the dead-letter topic, and a heartbeat
 // for the operator. Resolves when stopped; rejects with the fatal error that stopped it.
 import { hostname } from 'node:os';
 import type { Consumer, Kafka } from 'kafkajs';
@@ -9,7 +9,7 @@ import { Gate, stateKeysFor } from '../gate/gate.ts';
 import type { RuntimeMetrics } from '../metrics/metrics.ts';
 import { isFatal, processBatch, type PipelineDeps } from '../pipeline/pipeline.ts';
 import type { RuntimeSettings } from '../settings.ts';
-import { commerceSinkFor } from '../sinks/commerce/commerce-sink.ts';
+import { sinkFor } from '../sinks/sink-for.ts';
 import { KafkaDeadLetter } from '../sinks/dead-letter.ts';
 import { KafkaSource } from '../sources/kafka.ts';
 import type { SourceBatch } from '../sources/source.ts';
@@ -86,7 +86,7 @@ async function wiringFor(
   });
   const producer = kafka.producer({ allowAutoTopicCreation: true, retry: { retries: 10 } });
   await producer.connect();
-  const sink = commerceSinkFor(settings.commerce);
+  const sink = sinkFor(settings, redis);
   const stopHeartbeat = startHeartbeat(
     redis,
     keys.heartbeat,

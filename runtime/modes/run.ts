@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { Gate, stateKeysFor } from '../gate/gate.ts';
 import { processBatch, type PipelineDeps } from '../pipeline/pipeline.ts';
 import type { BaseSettings } from '../settings.ts';
-import { commerceSinkFor } from '../sinks/commerce/commerce-sink.ts';
+import { sinkFor } from '../sinks/sink-for.ts';
 import type { Source } from '../sources/source.ts';
 import type { Checkpoint } from '../state/checkpoint.ts';
 import type { RejectedRows } from '../state/rejected-rows.ts';
@@ -63,7 +63,7 @@ export function pipelineFor(
   parts: { report: RejectedRows; checkpoint: Checkpoint },
 ): PipelineDeps & { close(): Promise<void> } {
   const keys = stateKeysFor(deps.settings.identity, deps.settings.sink);
-  const sink = commerceSinkFor(deps.settings.commerce);
+  const sink = sinkFor(deps.settings, deps.redis);
   return {
     flow: deps.settings.flow,
     gate: new Gate(deps.redis, { keys, leaseToken: keys.flow, ...deps.gate, nowMs: deps.nowMs }),

@@ -1,11 +1,16 @@
 // A thin Commerce REST client over an undici Pool: store-code scoped URLs
 // (`/rest/<store>/V1/…`), bearer or OAuth 1.0a auth, TLS verification with an optional CA
-// bundle, a per-process in-flight budget, and the status classes the runner acts on:
+// bundle, a per-process in-flight cap plus the connection's shared Redis budget (when given; a
+// slot is held for the whole call and its latency reported), and the status classes the runner acts on:
 // 2xx/4xx come back as values, 401/403 are fatal, 408/429/503 retry after the server's pause,
 // other 5xx and network errors are thrown for a retry with backoff.
 import { Pool } from 'undici';
 import { FatalError, RetryableError } from '../../errors.ts';
+import type { Lease } from '../budget/budget.ts';
 import { oauth1Header, type OAuth1Credentials } from './oauth1.ts';
+
+/** A slot of the connection's shared budget, at the flow's priority. */
+export type BudgetSlot = () => Promise<Lease>;
 
 export type CommerceAuth = { bearerToken: string } | { oauth1: OAuth1Credentials };
 
@@ -19,6 +24,8 @@ export interface CommerceClientOptions {
   maxInFlight: number;
   requestTimeoutMs: number;
   nowMs: () => number;
+  /** The connection's budget shared through Redis; absent: only the per-process cap. */
+  budget?: BudgetSlot;
 }
 
 export interface CommerceResponse {
@@ -66,7 +73,13 @@ export class CommerceClient {
   ): Promise<CommerceResponse> {
     await this.#acquire();
     try {
-      return await this.#send(method, path, body);
+      const lease = await this.#options.budget?.();
+      const startedMs = this.#options.nowMs();
+      try {
+        return await this.#send(method, path, body);
+      } finally {
+        await lease?.release(this.#options.nowMs() - startedMs);
+      }
     } finally {
       this.#release();
     }

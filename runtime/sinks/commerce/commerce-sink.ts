@@ -1,30 +1,68 @@
-// Entry of runtime/sinks/commerce/: the Commerce sink of a flow — inventory source items or
-// company credit — over one CommerceClient per connection.
+// Entry of runtime/sinks/commerce/: the Commerce sink of a flow and entity — inventory source
+// items, company credit, base/tier/special/shared-catalog prices, shipments and invoices — over
+// one CommerceClient per connection, drawing on the connection's shared budget.
+import type { Redis } from 'ioredis';
 import type { CanonicalRecord, FlowKind } from '../../flow/flow.ts';
 import type { Sink } from '../sink.ts';
+import { BasePriceSink } from './base-price-sink.ts';
 import { CommerceClient, type CommerceClientOptions } from './commerce-client.ts';
 import { CreditSink } from './credit-sink.ts';
 import { InventorySink } from './inventory-sink.ts';
+import { OrderStatusSink } from './order-status-sink.ts';
+import { SharedCatalogPriceSink } from './shared-catalog-price-sink.ts';
+import { SpecialPriceSink } from './special-price-sink.ts';
+import { TierPriceSink } from './tier-price-sink.ts';
 
 export {
   CommerceClient,
+  retryAfterMsOf,
+  type BudgetSlot,
   type CommerceAuth,
   type CommerceClientOptions,
 } from './commerce-client.ts';
+export { oauth1Header, type OAuth1Credentials } from './oauth1.ts';
 
 export interface CommerceSinkOptions {
   flow: FlowKind;
+  /** The flow's entity (pricing: base | tier | special | sharedCatalog; orderStatus: …). */
+  entity: string;
   client: CommerceClientOptions;
   batchSize: number;
   companyLookupField: string;
+  /** Prefix of the tier sink's desired lists, `sf:{instanceId}:tiers:{connection}`. */
+  tierKeyPrefix: string;
 }
 
-export function commerceSinkFor(options: CommerceSinkOptions): Sink<CanonicalRecord> {
+type AnySink = Sink<never>;
+
+function pricingSinkFor(
+  options: CommerceSinkOptions,
+  client: CommerceClient,
+  redis: Redis,
+): AnySink {
+  switch (options.entity) {
+    case 'tier':
+      return new TierPriceSink(client, { redis, keyPrefix: options.tierKeyPrefix });
+    case 'special':
+      return new SpecialPriceSink(client, { batchSize: options.batchSize });
+    case 'sharedCatalog':
+      return new SharedCatalogPriceSink(client);
+    default:
+      return new BasePriceSink(client, { batchSize: options.batchSize });
+  }
+}
+
+export function commerceSinkFor(options: CommerceSinkOptions, redis: Redis): Sink<CanonicalRecord> {
   const client = new CommerceClient(options.client);
-  const sink =
-    options.flow === 'inventory'
-      ? new InventorySink(client, { batchSize: options.batchSize })
-      : new CreditSink(client, { companyLookupField: options.companyLookupField });
+  const sinks: Record<FlowKind, () => AnySink> = {
+    inventory: () => new InventorySink(client, { batchSize: options.batchSize }),
+    credit: () => new CreditSink(client, { companyLookupField: options.companyLookupField }),
+    pricing: () => pricingSinkFor(options, client, redis),
+    orderStatus: () => new OrderStatusSink(client),
+    order: () => {
+      throw new Error('orders are written into the ERP, not into Commerce');
+    },
+  };
   // Each flow's sink receives only its own flow's records (the pipeline maps by the same flow).
-  return sink;
+  return sinks[options.flow]();
 }

@@ -20,6 +20,8 @@ export interface Fault {
   retryAfterSeconds?: number;
   /** Only requests whose `METHOD template` includes this text; all when absent. */
   route?: string;
+  /** Handle the request (commit its write), then answer with the fault: a lost answer. */
+  afterCommit?: boolean;
 }
 
 export interface CommerceDoubleOptions {
@@ -32,8 +34,11 @@ export interface CommerceDouble {
   readonly url: string;
   readonly state: CommerceState;
   readonly violations: Violation[];
-  /** Every request seen: method, route template (or raw path), store code. */
-  readonly requests: { method: string; route: string; storeCode: string }[];
+  /** Every request seen: method, route template (or raw path), store code, arrival time. */
+  readonly requests: { method: string; route: string; storeCode: string; atMs: number }[];
+  /** Requests being answered now, and the most there ever were at once (since the last reset). */
+  inFlight(): { now: number; max: number };
+  resetMaxInFlight(): void;
   setLatency(ms: number): void;
   /** The next `count` matching requests are answered with the fault instead of being handled. */
   failNext(count: number, fault: Fault): void;
@@ -141,7 +146,7 @@ export async function startCommerceDouble(
     const judgement = judge(method, url, body);
     if ('violation' in judgement) {
       violations.push({ method, url: req.url ?? '', problem: judgement.violation });
-      requests.push({ method, route: rest[2], storeCode });
+      requests.push({ method, route: rest[2], storeCode, atMs: Date.now() });
       return { status: judgement.status, body: { message: judgement.violation } };
     }
     return handled({
@@ -170,9 +175,9 @@ export async function startCommerceDouble(
     json: unknown;
   }): Answer => {
     const routeKey = `${method} ${match.template}`;
-    requests.push({ method, route: match.template, storeCode });
+    requests.push({ method, route: match.template, storeCode, atMs: Date.now() });
     const fault = takeFault(routeKey);
-    if (fault) return faultAnswer(fault);
+    if (fault && !fault.afterCommit) return faultAnswer(fault);
     const handler = routes[routeKey];
     if (!handler) {
       violations.push({
@@ -185,15 +190,29 @@ export async function startCommerceDouble(
         body: { message: `${routeKey} is not implemented by the Commerce double` },
       };
     }
-    return handler(state, { params: match.params, query: url.searchParams, body: json, storeCode });
+    const answer = handler(state, {
+      params: match.params,
+      query: url.searchParams,
+      body: json,
+      storeCode,
+    });
+    return fault ? faultAnswer(fault) : answer;
   };
 
+  let inFlight = 0;
+  let maxInFlight = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://double');
-    const body = await bodyOf(req);
-    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
-    const { status, body: responseBody, headers } = answer(req, url, body);
-    send(res, status, responseBody, headers);
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    try {
+      const url = new URL(req.url ?? '/', 'http://double');
+      const body = await bodyOf(req);
+      if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+      const { status, body: responseBody, headers } = answer(req, url, body);
+      send(res, status, responseBody, headers);
+    } finally {
+      inFlight -= 1;
+    }
   };
 
   const server = createServer((req, res) => {
@@ -209,6 +228,8 @@ export async function startCommerceDouble(
     state,
     violations,
     requests,
+    inFlight: () => ({ now: inFlight, max: maxInFlight }),
+    resetMaxInFlight: () => (maxInFlight = inFlight),
     setLatency: (ms) => (latencyMs = ms),
     failNext: (count, fault) => faults.push({ remaining: count, fault }),
     close: () =>

@@ -1,19 +1,12 @@
 // The Commerce operations the double implements, keyed by the contract's `METHOD template`.
 // Each handler gets a request that already passed the contract and answers like Commerce.
 import type { CommerceState, Company, CreditLimit, SourceItem } from './commerce-state.ts';
+import type { RouteHandler, RouteRequest, RouteResponse } from './route.ts';
+import { orderRoutes } from './order-routes.ts';
+import { priceRoutes } from './price-routes.ts';
 import { search, searchCriteriaOf } from './search-criteria.ts';
 
-export interface RouteRequest {
-  params: Record<string, string>;
-  query: URLSearchParams;
-  body: unknown;
-  storeCode: string;
-}
-export interface RouteResponse {
-  status: number;
-  body: unknown;
-}
-export type RouteHandler = (state: CommerceState, request: RouteRequest) => RouteResponse;
+export type { RouteHandler, RouteRequest, RouteResponse } from './route.ts';
 
 const ok = (body: unknown): RouteResponse => ({ status: 200, body });
 const noSuchEntity = (fieldName: string, fieldValue: string): RouteResponse => ({
@@ -131,4 +124,15 @@ export const routes: Record<string, RouteHandler> = {
     return credit ? ok(credit) : noSuchEntity('id', r.params['creditId'] ?? '');
   },
   'PUT /V1/companyCredits/{id}': putCredit,
+  'GET /V1/sharedCatalog/': (state, r) =>
+    ok({
+      ...search([...state.sharedCatalogs.values()], searchCriteriaOf(r.query)),
+      search_criteria: {},
+    }),
+  'GET /V1/customerGroups/{id}': (state, r) => {
+    const group = state.customerGroups.get(Number(r.params['id']));
+    return group ? ok(group) : noSuchEntity('id', r.params['id'] ?? '');
+  },
+  ...priceRoutes,
+  ...orderRoutes,
 };
