@@ -3,7 +3,8 @@
 // TLS verification with an optional CA bundle, and the status classes the runner acts on —
 // 401/403 fatal, 408/429/502/503/504 retry after the server's pause, other errors thrown.
 import { join } from 'node:path';
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
+import { verifiedPoolFor } from '../http/verified-pool.ts';
 import type { FlowConfig } from '../../crds/flow-config.ts';
 import { parseDuration } from '../../crds/syncflow.ts';
 import { FatalError, RetryableError } from '../errors.ts';
@@ -81,15 +82,7 @@ export class ErpClient {
   constructor(options: ErpClientOptions) {
     this.#options = options;
     this.#base = new URL(options.url);
-    this.#pool = new Pool(this.#base.origin, {
-      connections: options.maxInFlight,
-      headersTimeout: options.requestTimeoutMs,
-      bodyTimeout: options.requestTimeoutMs,
-      connect: {
-        rejectUnauthorized: true,
-        ...(options.ca === undefined ? {} : { ca: options.ca }),
-      },
-    });
+    this.#pool = verifiedPoolFor(this.#base.origin, options);
   }
 
   /** A URL below the connection URL (`path` relative to it), with the connection's parameters. */

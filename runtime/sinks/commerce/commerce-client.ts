@@ -4,7 +4,8 @@
 // slot is held for the whole call and its latency reported), and the status classes the runner acts on:
 // 2xx/4xx come back as values, 401/403 are fatal, 408/429/503 retry after the server's pause,
 // other 5xx and network errors are thrown for a retry with backoff.
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
+import { verifiedPoolFor } from '../../http/verified-pool.ts';
 import { FatalError, RetryableError } from '../../errors.ts';
 import type { Lease } from '../budget/budget.ts';
 import { oauth1Header, type OAuth1Credentials } from './oauth1.ts';
@@ -54,15 +55,7 @@ export class CommerceClient {
   constructor(options: CommerceClientOptions) {
     this.#options = options;
     this.#base = new URL(options.url);
-    this.#pool = new Pool(this.#base.origin, {
-      connections: options.maxInFlight,
-      headersTimeout: options.requestTimeoutMs,
-      bodyTimeout: options.requestTimeoutMs,
-      connect: {
-        rejectUnauthorized: true,
-        ...(options.ca === undefined ? {} : { ca: options.ca }),
-      },
-    });
+    this.#pool = verifiedPoolFor(this.#base.origin, options);
   }
 
   /** `path` starts at `/V1/…`; the store code comes from the options unless given. */

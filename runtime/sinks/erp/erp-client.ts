@@ -3,7 +3,8 @@
 // the connection's query parameters (sap-client), the shared Redis budget, and the runtime's
 // status classes: 2xx/4xx are values; 401/403 fatal; 408/429/503 retry after the server's pause;
 // other 5xx, timeouts and network errors are thrown — for an order create, "in doubt".
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
+import { verifiedPoolFor } from '../../http/verified-pool.ts';
 import { FatalError, RetryableError } from '../../errors.ts';
 import {
   oauth1Header,
@@ -43,15 +44,7 @@ export class ErpClient {
   constructor(options: ErpClientOptions) {
     this.#options = options;
     this.#base = new URL(options.url);
-    this.#pool = new Pool(this.#base.origin, {
-      connections: options.maxInFlight,
-      headersTimeout: options.requestTimeoutMs,
-      bodyTimeout: options.requestTimeoutMs,
-      connect: {
-        rejectUnauthorized: true,
-        ...(options.ca === undefined ? {} : { ca: options.ca }),
-      },
-    });
+    this.#pool = verifiedPoolFor(this.#base.origin, options);
   }
 
   /** `path` is below the service root and may carry a query (`A_SalesOrder?$filter=…`). */
