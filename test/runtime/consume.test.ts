@@ -143,15 +143,16 @@ describe('runtime consume: ordering, dead letters, credit, lifecycle', () => {
     start(events);
     start(snapshot);
     await eventually(
-      () => {
+      async () => {
         skus.forEach((sku, i) =>
           expect(commerce.state.sourceItem(sku, 'wh1')?.quantity).toBe(i % 2 === 0 ? 401 : 300),
         );
+        // the gate records a version just after the sink wrote it: wait for both
+        const versions = await redis.hgetall(`sf:${instanceId}:v:commerce:sourceItem`);
+        skus.forEach((sku, i) => expect(versions[`${sku}|wh1`]).toBe(i % 2 === 0 ? '40' : '30'));
       },
       { timeoutMs: 60_000 },
     );
-    const versions = await redis.hgetall(`sf:${instanceId}:v:commerce:sourceItem`);
-    skus.forEach((sku, i) => expect(versions[`${sku}|wh1`]).toBe(i % 2 === 0 ? '40' : '30'));
     expect(commerce.violations).toEqual([]);
   });
 
