@@ -97,6 +97,10 @@ export interface PipelineRun {
   deadLetters: DeadLetterEntry[];
   /** Runs each list of source records as one batch, in order. */
   run(batches: readonly Record<string, unknown>[][]): Promise<BatchOutcome[]>;
+  /** Every batch delivered so far, as its messages (positions included). */
+  delivered: MessageIn[][];
+  /** Delivers these messages again, positions unchanged: a redelivery after a lost commit. */
+  redeliver(batches: readonly MessageIn[][]): Promise<BatchOutcome[]>;
   close(): Promise<void>;
 }
 
@@ -126,6 +130,7 @@ export function pipelineFor(document: Record<string, unknown>, redisUrl: string)
     nowMs: () => Date.now(),
   });
   const deadLetters: DeadLetterEntry[] = [];
+  const delivered: MessageIn[][] = [];
   const deps = {
     flow: settings.flow,
     gate,
@@ -141,26 +146,27 @@ export function pipelineFor(document: Record<string, unknown>, redisUrl: string)
     retry: { initialBackoffMs: 50, maxBackoffMs: 500 },
     busyWaitMs: 50,
   };
+  const deliver = async (batches: readonly MessageIn[][]): Promise<BatchOutcome[]> => {
+    const outcomes: BatchOutcome[] = [];
+    for (const messages of batches) {
+      delivered.push(messages);
+      const batch = {
+        messages,
+        label: 'test',
+        position: null,
+        heartbeat: () => Promise.resolve(),
+        isStale: () => false,
+      };
+      outcomes.push(await processBatch(batch, deps));
+    }
+    return outcomes;
+  };
   return {
     settings,
     deadLetters,
-    run: async (batches) => {
-      const outcomes: BatchOutcome[] = [];
-      for (const records of batches)
-        outcomes.push(
-          await processBatch(
-            {
-              messages: records.map(messageOf),
-              label: 'test',
-              position: null,
-              heartbeat: () => Promise.resolve(),
-              isStale: () => false,
-            },
-            deps,
-          ),
-        );
-      return outcomes;
-    },
+    delivered,
+    run: (batches) => deliver(batches.map((records) => records.map(messageOf))),
+    redeliver: (batches) => deliver(batches),
     close: async () => {
       await sink.close();
       redis.disconnect();

@@ -103,13 +103,10 @@ describe('pricing sinks', () => {
         expected.map((e) => ({ ...e, group: 'General' })),
       );
     }
-    // The refused row is never recorded as applied, so each of its three deliveries is dead-lettered.
-    expect(flow.deadLetters.map((d) => [d.reasonCode, d.reason])).toEqual(
-      Array.from({ length: 3 }, () => [
-        'SF_SINK_ROW_REJECTED',
-        expect.stringContaining(`${p}-GHOST`) as unknown,
-      ]),
-    );
+    // The refused row is dead-lettered once: its repeats carry the version already refused.
+    expect(flow.deadLetters.map((d) => [d.reasonCode, d.reason])).toEqual([
+      ['SF_SINK_ROW_REJECTED', expect.stringContaining(`${p}-GHOST`) as unknown],
+    ]);
     expect(commerce.violations).toEqual([]);
   });
 
@@ -176,6 +173,25 @@ describe('pricing sinks', () => {
     );
     expect(flow.deadLetters).toHaveLength(1);
     expect(flow.deadLetters[0]?.reason).toMatch(/doesn't exist.*GHOST/);
+  });
+
+  it('a redelivered batch does not dead-letter its refused rows again; a newer version is tried again', async () => {
+    const p = uniqueName('R');
+    const [sku = ''] = known(`${p}-1`);
+    const flow = pricingFlow('base');
+    const ghost = { Material: `${p}-GHOST`, NetPrice: 1, seq: 1 };
+    await flow.run([[{ Material: sku, NetPrice: 5, seq: 1 }, ghost]]);
+    // The commit was lost: the same messages come again, twice, same positions and event ids.
+    const [first = []] = flow.delivered;
+    const again = await flow.redeliver([first, first]);
+    await flow.run([[{ ...ghost, NetPrice: 2, seq: 2 }]]);
+    await flow.close();
+    expect(commerce.state.basePrices.get(`${sku}|0`)?.price).toBe(5);
+    expect(again.map((o) => o.deadLettered)).toEqual([0, 0]);
+    expect(flow.deadLetters.map((d) => [d.reasonCode, d.message.position])).toEqual([
+      ['SF_SINK_ROW_REJECTED', first[1]?.position],
+      ['SF_SINK_ROW_REJECTED', expect.stringMatching(/^file:/) as unknown],
+    ]);
   });
 
   it('shared catalog: each contract price lands as the catalog group row, other groups untouched', async () => {
