@@ -194,6 +194,40 @@ describe('pricing sinks', () => {
     ]);
   });
 
+  it('tier and shared-catalog prices of one SKU: each flow owns its rows and never wipes the other', async () => {
+    const p = uniqueName('O');
+    const [sku = ''] = known(`${p}-1`);
+    const catalog = commerce.state.addSharedCatalog(uniqueName('Contract O'));
+    const group = commerce.state.customerGroups.get(catalog.customer_group_id)?.code ?? '';
+    const contracts = pricingFlow('sharedCatalog');
+    const tiers = pricingFlow('tier');
+    await contracts.run([[{ Material: sku, PriceList: catalog.name, NetPrice: 21, seq: 1 }]]);
+    await tiers.run([
+      [{ Material: sku, Group: 'General', MinQty: 10, NetPrice: 18, seq: 1 }],
+      // A tier row for the catalog's group would fight the contract price: refused.
+      [{ Material: sku, Group: group, MinQty: 1, NetPrice: 5, seq: 1 }],
+      [{ Material: sku, Group: 'General', MinQty: 10, deleted: true, seq: 2 }],
+      [{ Material: sku, Group: 'General', MinQty: 20, NetPrice: 17, seq: 1 }],
+    ]);
+    await contracts.run([[{ Material: sku, PriceList: catalog.name, NetPrice: 20, seq: 2 }]]);
+    await Promise.all([contracts.close(), tiers.close()]);
+    expect(
+      commerce.state.tierPrices
+        .get(sku)
+        ?.map((r) => [r.customer_group, r.quantity, r.price])
+        .sort(),
+    ).toEqual(
+      [
+        [group, 1, 20],
+        ['General', 20, 17],
+      ].sort(),
+    );
+    expect(tiers.deadLetters.map((d) => d.reasonCode)).toEqual([
+      'SF_PRICE_OWNED_BY_SHARED_CATALOG',
+    ]);
+    expect(contracts.deadLetters).toEqual([]);
+  });
+
   it('shared catalog: each contract price lands as the catalog group row, other groups untouched', async () => {
     const p = uniqueName('C');
     const [sku = ''] = known(`${p}-1`);
