@@ -8,6 +8,7 @@ import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
 import {
   commerceConnection,
+  exampleFields,
   flowDocumentFor,
   pipelineFor,
   shuffledRounds,
@@ -24,9 +25,7 @@ afterAll(() => commerce.close());
 
 // The example flow's mapping (flow-catalog-products.yaml) plus categories and select attributes.
 const fields = {
-  sku: { path: 'Product', type: 'string' },
-  name: { path: 'to_Description.results[0].ProductDescription', type: 'string' },
-  weight: { path: 'GrossWeight', type: 'decimal' },
+  ...exampleFields('flow-catalog-products.yaml'),
   categories: { path: 'Categories', type: 'array' },
   optionColor: { path: 'Color', type: 'string' },
   optionManufacturer: { path: 'Brand', type: 'string' },

@@ -9,6 +9,7 @@ import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
 import {
   commerceConnection,
+  exampleFields,
   flowDocumentFor,
   pipelineFor,
   shuffledRounds,
@@ -26,14 +27,7 @@ afterAll(() => commerce.close());
 
 // The example flows' mappings (flow-customer-company.yaml, flow-customer-address.yaml).
 const fieldsOf = {
-  company: {
-    externalId: { path: 'BusinessPartner', type: 'string' },
-    name: { path: 'OrganizationBPName1', type: 'string' },
-    email: {
-      path: 'to_BusinessPartnerAddress.results[0].to_EmailAddress.results[0].EmailAddress',
-      type: 'string',
-    },
-  },
+  company: exampleFields('flow-customer-company.yaml'),
   buyer: {
     externalId: { path: 'ContactPerson', type: 'string' },
     companyExternalId: { path: 'BusinessPartner', type: 'string' },
@@ -41,14 +35,7 @@ const fieldsOf = {
     firstName: { path: 'FirstName', type: 'string' },
     lastName: { path: 'LastName', type: 'string' },
   },
-  address: {
-    externalId: { path: 'AddressID', type: 'string' },
-    ownerExternalId: { path: 'Customer', type: 'string' },
-    street: { path: 'Street', type: 'string' },
-    city: { path: 'City', type: 'string' },
-    postcode: { path: 'PostalCode', type: 'string' },
-    countryId: { path: 'Country', type: 'string' },
-  },
+  address: exampleFields('flow-customer-address.yaml'),
 };
 
 function customerFlow(entity: keyof typeof fieldsOf): PipelineRun {

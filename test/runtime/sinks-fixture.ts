@@ -2,10 +2,12 @@
 // Secret files, and — for flows the examples run as poll or batch — the pipeline driven
 // directly with real Redis (the gate, the tier lists, the budget) and the sink built the way
 // the runtime builds it. Dead letters are collected in memory (the port, not Kafka).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { parse } from 'yaml';
 import { pino } from 'pino';
 import { parseFlowConfig, secretDirFor } from '../../crds/flow-config.ts';
 import { Gate, stateKeysFor } from '../../runtime/gate/gate.ts';
@@ -16,6 +18,15 @@ import { sinkFor } from '../../runtime/sinks/sink-for.ts';
 import type { MessageIn } from '../../runtime/flow/flow.ts';
 
 export const token = 'integration-token';
+
+/** The mapping fields of an example flow (`examples/acme-distributor/<file>`), as users copy it. */
+export function exampleFields(file: string): Record<string, { path: string; type: string }> {
+  const path = fileURLToPath(new URL(`../../examples/acme-distributor/${file}`, import.meta.url));
+  const flow = parse(readFileSync(path, 'utf8')) as {
+    spec: { mapping: { fields: Record<string, { path: string; type: string }> } };
+  };
+  return flow.spec.mapping.fields;
+}
 
 export interface FlowDocumentOptions {
   instanceId: string;
