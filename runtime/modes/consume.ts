@@ -69,11 +69,7 @@ interface Wiring {
   close(): Promise<void>;
 }
 
-async function wiringFor(
-  deps: ConsumeDeps,
-  consumer: Consumer,
-  signal: AbortSignal,
-): Promise<Wiring> {
+async function wiringFor(deps: ConsumeDeps, signal: AbortSignal): Promise<Wiring> {
   const { settings, kafka, redis, log } = deps;
   const keys = stateKeysFor(settings.identity, settings.sink);
   const gate = new Gate(redis, {
@@ -104,7 +100,7 @@ async function wiringFor(
         flow: keys.flow,
         nowMs: () => Date.now(),
       }),
-      checkpoint: new KafkaOffsets(consumer),
+      checkpoint: new KafkaOffsets(),
       log,
       nowMs: () => Date.now(),
       signal,
@@ -133,7 +129,7 @@ export async function runConsume(deps: ConsumeDeps): Promise<void> {
     { groupId: settings.kafka.groupId, sessionTimeoutMs: deps.sessionTimeoutMs },
     onFatal,
   );
-  const wiring = await wiringFor(deps, consumer, stop.signal);
+  const wiring = await wiringFor(deps, stop.signal);
   const source = new KafkaSource({
     consumer,
     topic: settings.kafka.topic,
