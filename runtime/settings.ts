@@ -54,6 +54,8 @@ const supported: Record<string, { flow: FlowKind; entities: readonly string[] }>
   pricing: { flow: 'pricing', entities: ['base', 'tier', 'special', 'sharedCatalog'] },
   orderStatus: { flow: 'orderStatus', entities: ['shipment', 'invoice'] },
   order: { flow: 'order', entities: ['salesOrder'] },
+  catalog: { flow: 'catalog', entities: ['product'] },
+  customer: { flow: 'customer', entities: ['company', 'buyer', 'address'] },
 };
 
 /** Where the operator mounts a connection's CA bundle entry (ConfigMap or Secret). */
@@ -141,6 +143,9 @@ function commerceOf(config: FlowConfig, files: FileAccess, kind: FlowKind): Comm
     batchSize: sink.commerce?.batchSize ?? 20,
     companyLookupField: 'reseller_id',
     tierKeyPrefix: `sf:${config.instanceId}:tiers:${sink.connection}`,
+    addressKeyPrefix: `sf:${config.instanceId}:addresses:${sink.connection}`,
+    customerIdAttribute: 'erp_id',
+    addressIdAttribute: 'erp_address_id',
     client: {
       url: spec.url,
       storeCode: sink.commerce?.storeCode ?? spec.commerce?.storeCode ?? 'all',
@@ -295,7 +300,7 @@ function kindOf(config: FlowConfig): FlowKind {
   const kind = supported[spec.flow];
   if (!kind || !kind.entities.includes(spec.entity))
     throw new FatalError(
-      `flow.spec.flow: ${spec.flow}/${spec.entity} is not implemented in this build (inventory, credit, pricing, orderStatus and order are)`,
+      `flow.spec.flow: ${spec.flow}/${spec.entity} is not implemented in this build (inventory, credit, pricing, orderStatus, order, catalog/product and customer are)`,
     );
   return kind.flow;
 }

@@ -15,6 +15,8 @@ export interface StateKeys {
   versions: string;
   /** Hash: entity key → JSON `{flow, writer, eventId, atMs}` of the last applied write. */
   writers: string;
+  /** Hash: entity key → the last version the target refused for good (already dead-lettered). */
+  refused: string;
   /** Hash: the flow's heartbeat and run figures (see README of the runtime in the report). */
   heartbeat: string;
   /** String with TTL: an applied event id. */
@@ -33,6 +35,7 @@ export function stateKeysFor(
     flow: `${flow.namespace}/${flow.name}`,
     versions: `sf:${flow.instanceId}:v:${entityPart}`,
     writers: `sf:${flow.instanceId}:vw:${entityPart}`,
+    refused: `sf:${flow.instanceId}:vr:${entityPart}`,
     heartbeat: `${flowPrefix}:heartbeat`,
     eventId: (id) => `${flowPrefix}:id:${id}`,
     lease: (key) => `sf:${flow.instanceId}:lease:${entityPart}:${key}`,
