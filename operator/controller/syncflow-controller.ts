@@ -12,6 +12,7 @@ import {
 import { flowLabel } from '../plan/plan.ts';
 import { Controller } from './controller.ts';
 import { Informer } from './informer.ts';
+import type { LagRefreshDeps } from './lag-refresh.ts';
 import type { OperatorMetrics } from './metrics.ts';
 import { keyOf, type Change } from './object-cache.ts';
 import {
@@ -35,6 +36,8 @@ export interface SyncFlowControllerOptions {
   maxConcurrentReconciles?: number;
   shutdownGracePeriodMs?: number;
   clock?: Clock;
+  /** Lag and run outcomes: where to read them, the per-flow metrics, how often. None: not measured. */
+  lag?: Omit<LagRefreshDeps, 'instanceId' | 'clock'> & { refreshMs: number };
 }
 
 export interface SyncFlowController {
@@ -107,6 +110,7 @@ export function syncFlowControllerFor(options: SyncFlowControllerOptions): SyncF
       events,
       settings: { image: options.image, instanceId: options.instanceId },
       clock,
+      ...(options.lag ? { lag: { ...options.lag, instanceId: options.instanceId, clock } } : {}),
     }),
     log,
     metrics: options.metrics,
