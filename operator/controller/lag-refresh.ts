@@ -11,7 +11,7 @@ import {
 } from '../../crds/syncflow.ts';
 import type { Clock } from '../clock.ts';
 import type { KubernetesObject } from '../kube/client.ts';
-import { lagStatusFor, type LagStatusResult } from '../lag/lag-status.ts';
+import { lagStatusFor, type LagStatusResult, type WriteAllowance } from '../lag/lag-status.ts';
 import type { FlowStateReader } from '../state/flow-state.ts';
 import type { FlowMetrics } from './flow-metrics.ts';
 
@@ -20,6 +20,8 @@ export interface LagRefreshDeps {
   metrics: FlowMetrics;
   instanceId: string;
   clock: Clock;
+  /** Each flow's status-write allowance (`namespace/name`), kept between measurements. */
+  allowances: Map<string, WriteAllowance>;
 }
 
 export interface LagRefreshInput {
@@ -64,7 +66,9 @@ export async function refreshLag(
     connections: connectionSpecs(namespace, input.connections),
   });
   const budgetSeconds = parseDuration(spec.maxLag);
+  const key = `${namespace}/${name}`;
   const result = lagStatusFor({
+    allowance: deps.allowances.get(key),
     pattern: input.pattern,
     budgetSeconds,
     generation: input.generation,
@@ -72,6 +76,7 @@ export async function refreshLag(
     current: input.status,
     now: deps.clock.now(),
   });
+  deps.allowances.set(key, result.allowance);
   deps.metrics.observe({
     labels: { namespace, name, flow: spec.flow },
     budgetSeconds,

@@ -37,7 +37,7 @@ export interface SyncFlowControllerOptions {
   shutdownGracePeriodMs?: number;
   clock?: Clock;
   /** Lag and run outcomes: where to read them, the per-flow metrics, how often. None: not measured. */
-  lag?: Omit<LagRefreshDeps, 'instanceId' | 'clock'> & { refreshMs: number };
+  lag?: Omit<LagRefreshDeps, 'instanceId' | 'clock' | 'allowances'> & { refreshMs: number };
 }
 
 export interface SyncFlowController {
@@ -78,6 +78,15 @@ function connectionKeys(flows: Informer<SyncFlowObject>): KeyMapper {
   };
 }
 
+function lagDepsFor(
+  options: SyncFlowControllerOptions,
+  clock: Clock,
+): { lag?: LagRefreshDeps & { refreshMs: number } } {
+  if (!options.lag) return {};
+  const { instanceId } = options;
+  return { lag: { ...options.lag, instanceId, clock, allowances: new Map() } };
+}
+
 export function syncFlowControllerFor(options: SyncFlowControllerOptions): SyncFlowController {
   const { client, log, namespace } = options;
   const clock = options.clock ?? systemClock;
@@ -110,7 +119,7 @@ export function syncFlowControllerFor(options: SyncFlowControllerOptions): SyncF
       events,
       settings: { image: options.image, instanceId: options.instanceId },
       clock,
-      ...(options.lag ? { lag: { ...options.lag, instanceId: options.instanceId, clock } } : {}),
+      ...lagDepsFor(options, clock),
     }),
     log,
     metrics: options.metrics,

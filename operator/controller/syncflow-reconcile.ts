@@ -171,6 +171,7 @@ async function reconcileFlow(
   const namespace = request.namespace ?? '';
   if (!flow || flow.metadata?.deletionTimestamp) {
     deps.lag?.metrics.forget(namespace, request.name);
+    deps.lag?.allowances.delete(request.key);
     return {};
   }
   const result = planFor(deps, namespace, flow);

@@ -307,21 +307,21 @@ describe('the write throttle', () => {
     expect(writes).toBe(20);
   });
 
-  it('a new run is written at once', () => {
-    const first: FlowFacts = { state: { runs: [run({ result: 'succeeded' })] }, problems: [] };
+  it.each([
+    { result: 'succeeded' as const, decision: 'throttled' },
+    { result: 'failed' as const, decision: 'now' },
+  ])('a new $result run 1 s after a write: $decision', ({ result, decision }) => {
+    const ok = run({ result: 'succeeded' });
+    const first: FlowFacts = { state: { runs: [ok], lastSuccessfulRun: ok }, problems: [] };
     const before = statusAfter(lagStatusFor(input({ pattern: 'poll', facts: first })));
-    const next: FlowFacts = {
-      state: {
-        runs: [
-          run({ runId: 'r2', result: 'succeeded', completedAtMs: ago(1) }),
-          run({ result: 'succeeded' }),
-        ],
-      },
-      problems: [],
-    };
+    const runs = [
+      run({ runId: 'r2', result, completedAtMs: ago(1) }),
+      run({ result: 'succeeded' }),
+    ];
+    const next: FlowFacts = { state: { runs, lastSuccessfulRun: runs[1] }, problems: [] };
+    const at = now + 1000;
     expect(
-      lagStatusFor(input({ pattern: 'poll', facts: next, current: before, now: now + 1000 }))
-        .decision,
-    ).toBe('now');
+      lagStatusFor(input({ pattern: 'poll', facts: next, current: before, now: at })).decision,
+    ).toBe(decision);
   });
 });

@@ -1,7 +1,7 @@
 // Entry of operator/lag/ (pure): from a flow's pattern, budget, the facts read from its Redis and
 // Kafka, its current status and `now`, the lag and run part of the status — status.lag,
 // LagWithinBudget, lastRun, LastRunSucceeded, SchemaDrift, GuardTripped, consecutiveFailedRuns,
-// cursor — and the merge patch to write now, if the throttle allows one. It never touches Ready:
+// cursor — and the merge patch to write now, if the throttle (throttle.ts) allows one. It never touches Ready:
 // lag over budget or a failed run does not make a flow un-Ready (GitOps tools wait on Ready).
 import type { Condition } from '../../crds/conditions.ts';
 import { formatDuration, type Pattern, type SyncFlowStatus } from '../../crds/syncflow.ts';
@@ -14,11 +14,16 @@ import {
 import type { FlowFacts } from './facts.ts';
 import { measureLag, type Measurement } from './measure.ts';
 import { runOutcomeOf, type RunOutcome } from './run-outcome.ts';
-import { lagWriteDecision, type WriteDecision } from './throttle.ts';
+import { lagWriteDecision, type WriteAllowance, type WriteDecision } from './throttle.ts';
 
 export * from './facts.ts';
 export { lagConditionTypes, type LagConditionType, type WantedLagCondition } from './conditions.ts';
-export { lagWriteDecision, lagWriteIntervalMs, type WriteDecision } from './throttle.ts';
+export {
+  lagWriteDecision,
+  lagWriteIntervalMs,
+  type WriteAllowance,
+  type WriteDecision,
+} from './throttle.ts';
 
 export type Lag = NonNullable<SyncFlowStatus['lag']>;
 
@@ -29,11 +34,15 @@ export interface LagStatusInput {
   generation?: number | undefined;
   facts: FlowFacts;
   current: SyncFlowStatus | undefined;
+  /** The flow's write allowance after the previous measurement; none after a restart. */
+  allowance?: WriteAllowance | undefined;
   now: number;
 }
 
 export interface LagStatusResult {
   decision: WriteDecision;
+  /** Keep it for the flow's next measurement. */
+  allowance: WriteAllowance;
   /** JSON merge patch of `status`; set only when decision is `now`. */
   patch?: Record<string, unknown>;
   /** The measurement, whether written or not (metrics show it at once). */
@@ -108,16 +117,19 @@ function decisionFor(
   input: LagStatusInput,
   wanted: readonly WantedLagCondition[],
   changes: { lag: Lag | undefined; runPatch: Record<string, unknown> },
-): WriteDecision {
+): { decision: WriteDecision; allowance: WriteAllowance } {
   const current = input.current ?? {};
   const existing = current.conditions ?? [];
   const lagChanged =
     changes.lag !== undefined && !same(withoutTime(current.lag), withoutTime(changes.lag));
   const measuredAt = current.lag?.measuredAt;
   return lagWriteDecision({
-    transition: hasConditionTransition(existing, wanted),
-    runChanged: Object.keys(changes.runPatch).length > 0,
-    detailChanged: lagChanged || hasConditionDetailChange(existing, wanted, input.generation),
+    urgent: hasConditionTransition(existing, wanted) || 'consecutiveFailedRuns' in changes.runPatch,
+    detailChanged:
+      lagChanged ||
+      Object.keys(changes.runPatch).length > 0 ||
+      hasConditionDetailChange(existing, wanted, input.generation),
+    allowance: input.allowance,
     lastMeasuredAtMs: measuredAt ? Date.parse(measuredAt) : undefined,
     now: input.now,
   });
@@ -136,9 +148,9 @@ export function lagStatusFor(input: LagStatusInput): LagStatusResult {
     now,
   });
   const runPatch = runPatchOf(current, run);
-  const decision = decisionFor(input, wanted, { lag, runPatch });
+  const { decision, allowance } = decisionFor(input, wanted, { lag, runPatch });
   const lagPart = lag ? { lag } : {};
-  const base = { decision, conditions, ...lagPart, ...(run ? { run } : {}) };
+  const base = { decision, allowance, conditions, ...lagPart, ...(run ? { run } : {}) };
   if (decision !== 'now') return base;
   return { ...base, patch: { ...lagPart, ...runPatch, conditions } };
 }
