@@ -83,9 +83,7 @@ describe('the operator with the RBAC the chart renders', () => {
       expect(await canI(rbac, 'get', 'secrets', operatorNamespace)).toBe(true);
       expect(await canI(rbac, 'list', 'secrets', operatorNamespace)).toBe(false);
       expect(await canI(rbac, 'watch', 'secrets', operatorNamespace)).toBe(false);
-      expect(await canI(rbac, 'get', 'secrets', otherNamespace)).toBe(true);
-      expect(await canI(rbac, 'list', 'secrets', otherNamespace)).toBe(false);
-      expect(await canI(rbac, 'watch', 'secrets', otherNamespace)).toBe(false);
+      expect(await canI(rbac, 'get', 'secrets', otherNamespace)).toBe(false);
     } finally {
       await rbac.remove();
     }
