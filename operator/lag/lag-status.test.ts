@@ -123,6 +123,23 @@ describe('lag of an event flow', () => {
   });
 });
 
+it('a source that speaks again loses its silence flag (null in the merge patch)', () => {
+  const silent = lagStatusFor(
+    input({
+      facts: eventFacts([[10, 10]], heartbeat({ partitionTimestampsMs: { 't/0': ago(7200) } })),
+    }),
+  );
+  expect(silent.lag?.sourceSilentSeconds).toBe(7200);
+  const current = { ...(silent.patch as SyncFlowStatus) };
+  const later = now + 31_000;
+  const facts = eventFacts(
+    [[12, 12]],
+    heartbeat({ partitionTimestampsMs: { 't/0': later - 1000 } }),
+  );
+  const next = lagStatusFor(input({ facts, current, now: later }));
+  expect(next.patch?.['lag']).toMatchObject({ seconds: 0, messages: 0, sourceSilentSeconds: null });
+});
+
 describe('lag of poll and batch flows', () => {
   it.each([
     {

@@ -101,7 +101,19 @@ function lagOf(m: Measurement, budgetSeconds: number, now: number): Lag | undefi
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-const withoutTime = (lag: Lag | undefined): unknown => lag && { ...lag, measuredAt: undefined };
+/** The numbers alone: measuredAt and absent (null or undefined) fields left out. */
+const withoutTime = (lag: Lag | undefined): unknown =>
+  lag &&
+  Object.fromEntries(
+    Object.entries(lag).filter(([k, v]) => k !== 'measuredAt' && v !== null && v !== undefined),
+  );
+
+/** A merge patch merges objects: a field the new measurement lacks must be sent as null. */
+function lagPatchOf(lag: Lag | undefined): Record<string, unknown> {
+  if (!lag) return {};
+  const { seconds = null, messages = null, sourceSilentSeconds = null } = lag;
+  return { lag: { ...lag, seconds, messages, sourceSilentSeconds } };
+}
 
 const runFields = ['lastRun', 'consecutiveFailedRuns', 'cursor'] as const;
 
@@ -152,5 +164,5 @@ export function lagStatusFor(input: LagStatusInput): LagStatusResult {
   const lagPart = lag ? { lag } : {};
   const base = { decision, allowance, conditions, ...lagPart, ...(run ? { run } : {}) };
   if (decision !== 'now') return base;
-  return { ...base, patch: { ...lagPart, ...runPatch, conditions } };
+  return { ...base, patch: { ...lagPatchOf(lag), ...runPatch, conditions } };
 }
