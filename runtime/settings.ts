@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { FlowConfig } from '../crds/flow-config.ts';
 import { parseDuration } from '../crds/syncflow.ts';
 import type { SyncConnectionSpec } from '../crds/connection.ts';
+import { consumerGroupFor } from '../crds/flow-state-keys.ts';
 import { FatalError } from './errors.ts';
 import type { FlowDefinition, FlowKind } from './flow/flow.ts';
 import type { CommerceAuth, CommerceSinkOptions } from './sinks/commerce/commerce-sink.ts';
@@ -197,7 +198,11 @@ function kafkaOf(config: FlowConfig, files: FileAccess): RuntimeSettings['kafka'
     ssl: spec.tls !== undefined,
     topic: kafka.topic,
     deadLetterTopic: kafka.deadLetterTopic ?? `${kafka.topic}.dlq`,
-    groupId: `sf.${config.instanceId}.${config.flow.namespace}.${config.flow.name}`,
+    groupId: consumerGroupFor({
+      instanceId: config.instanceId,
+      namespace: config.flow.namespace,
+      name: config.flow.name,
+    }),
     fromBeginning: initialSync?.from !== 'now',
   };
 }
