@@ -21,13 +21,10 @@ import { FlowMetrics } from './controller/flow-metrics.ts';
 import { replayControllerFor } from './controller/replay-controller.ts';
 import { syncFlowControllerFor } from './controller/syncflow-controller.ts';
 import { systemClock } from './clock.ts';
-import { createKubeClient, type KubeClient, type KubernetesObject } from './kube/client.ts';
+import { createKubeClient, type KubeClient } from './kube/client.ts';
 import { ConnectionClients, FlowStateReader } from './state/flow-state.ts';
 import { replayProgressReader } from './state/replay-progress.ts';
-import { syncConnections } from './controller/syncflow-resources.ts';
-import type { SyncConnectionSpec } from '../crds/connection.ts';
 
-type SyncConnectionObject = KubernetesObject & { spec?: SyncConnectionSpec };
 import {
   HttpServer,
   cachesSynced,
@@ -82,8 +79,6 @@ function controllersFor(deps: ControllerDeps): Controllers {
     progress: replayProgressReader({
       clients: deps.connectionClients,
       instanceId: config.instanceId,
-      connectionSpec: async (namespace, name) =>
-        (await deps.client.get<SyncConnectionObject>(syncConnections, { namespace, name }))?.spec,
     }),
   });
   return {

@@ -38,8 +38,9 @@ export interface ReplayObjectInCache extends KubernetesObject {
 export type ReplayProgressReader = (target: {
   namespace: string;
   flow: string;
-  /** The flow's spec.state.connection (its Redis). */
+  /** The flow's spec.state.connection (its Redis), and its spec from the operator's cache. */
   stateConnection: string;
+  stateConnectionSpec: unknown;
   replayId: string;
 }) => Promise<Record<string, string> | undefined>;
 
@@ -84,12 +85,19 @@ async function progressOf(
 ): Promise<Record<string, string> | undefined> {
   const state = (target.flow?.spec as { state?: { connection?: string } } | undefined)?.state;
   if (!deps.progress || !state?.connection) return undefined;
-  return deps.progress({
-    namespace: target.namespace,
-    flow: target.spec.flow,
-    stateConnection: state.connection,
-    replayId: replayIdOf(target.name, target.spec),
-  });
+  const connection = deps.caches.connections.get(`${target.namespace}/${state.connection}`);
+  if (!connection?.spec) return undefined;
+  // Progress is a bonus over the Job's own status: an unreachable Redis must not stop the replay's
+  // phase from moving.
+  return deps
+    .progress({
+      namespace: target.namespace,
+      flow: target.spec.flow,
+      stateConnection: state.connection,
+      stateConnectionSpec: connection.spec,
+      replayId: replayIdOf(target.name, target.spec),
+    })
+    .catch(() => undefined);
 }
 
 async function act(

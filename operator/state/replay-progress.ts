@@ -8,22 +8,20 @@ export interface ReplayProgressTarget {
   namespace: string;
   flow: string;
   stateConnection: string;
+  stateConnectionSpec: unknown;
   replayId: string;
 }
 
 export interface ReplayProgressOptions {
   clients: Pick<ConnectionClients, 'redisFor'>;
   instanceId: string;
-  /** The SyncConnection's spec; undefined when it does not exist. */
-  connectionSpec: (namespace: string, name: string) => Promise<SyncConnectionSpec | undefined>;
 }
 
 export function replayProgressReader(
   options: ReplayProgressOptions,
 ): (target: ReplayProgressTarget) => Promise<Record<string, string> | undefined> {
   return async (target) => {
-    const spec = await options.connectionSpec(target.namespace, target.stateConnection);
-    if (!spec) return undefined;
+    const spec = target.stateConnectionSpec as SyncConnectionSpec;
     const redis = await options.clients.redisFor({
       namespace: target.namespace,
       name: target.stateConnection,

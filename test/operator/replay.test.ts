@@ -12,6 +12,9 @@ import {
 } from '../../operator/controller/replay-controller.ts';
 import { Manager, OperatorMetrics } from '../../operator/controller/manager.ts';
 import { createKubeClient, jobs } from '../../operator/kube/client.ts';
+import { ConnectionClients } from '../../operator/state/flow-state.ts';
+import { replayProgressReader } from '../../operator/state/replay-progress.ts';
+import { systemClock } from '../../operator/clock.ts';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { installCrds, kubeConfigFrom } from '../api/api-server.ts';
@@ -72,10 +75,11 @@ describe('SyncFlowReplay', () => {
       image: testImage,
       instanceId: 'test',
       identity: 'test-operator',
-      progress: async (t) => {
-        const hash = await redis.hgetall(`sf:test:${t.namespace}/${t.flow}:replay:${t.replayId}`);
-        return Object.keys(hash).length > 0 ? hash : undefined;
-      },
+      // The operator's own reader: the flow's state connection, resolved like main.ts does.
+      progress: replayProgressReader({
+        clients: new ConnectionClients({ kube: client, log, clock: systemClock }),
+        instanceId: 'test',
+      }),
     });
     const manager = new Manager({ log }).add(...replays.informers, replays.controller);
     const abort = new AbortController();
