@@ -16,7 +16,8 @@ import {
 } from './pricing.ts';
 
 export type { CreditRecord } from './credit.ts';
-export type { MessageIn } from './decode.ts';
+export { decodeMessage, type MessageIn } from './decode.ts';
+export { entityDeletedType } from './envelope.ts';
 export type { Envelope, FlowOptions, Poison } from './envelope.ts';
 export type { FieldSpec, FieldType } from './field-path.ts';
 export type { InventoryRecord } from './inventory.ts';

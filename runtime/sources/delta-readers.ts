@@ -18,9 +18,12 @@ export interface PollSource {
   overlapMs: number;
   /** Key fields, for reading single entities (notification events). */
   keyFields: string[];
+  /** The connection's `concurrency.maxInFlight`, shared through Redis with every flow on it. */
+  maxInFlight: number;
+  requestTimeoutMs: number;
 }
 
-type Reading = Omit<PollSource, 'connection' | 'client'>;
+type Reading = Omit<PollSource, 'connection' | 'client' | 'maxInFlight' | 'requestTimeoutMs'>;
 
 function odataPoll(client: ErpClient, spec: OdataSource, version: 4 | 2): Reading {
   return {
@@ -46,8 +49,14 @@ export function pollSourceFor(config: FlowConfig, files: FileAccess): PollSource
   if (!section)
     throw new FatalError('flow.spec.source.poll: a Kafka flow polls through source.poll');
   const type = connectionOf(config, section.connection).spec.type;
-  const client = new ErpClient(erpClientOptionsFor(config, files, section.connection));
-  const common = { connection: section.connection, client };
+  const options = erpClientOptionsFor(config, files, section.connection);
+  const client = new ErpClient(options);
+  const common = {
+    connection: section.connection,
+    client,
+    maxInFlight: options.maxInFlight,
+    requestTimeoutMs: options.requestTimeoutMs,
+  };
   if (section.odata && (type === 'odata' || type === 'odata-v2'))
     return { ...common, ...odataPoll(client, section.odata, type === 'odata' ? 4 : 2) };
   if (section.suiteql && type === 'suiteql')
