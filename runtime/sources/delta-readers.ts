@@ -7,8 +7,9 @@ import { connectionOf, type FileAccess } from '../settings.ts';
 import type { DeltaReader } from './delta.ts';
 import { ErpClient, erpClientOptionsFor } from './erp-client.ts';
 import { ODataReader } from './odata.ts';
+import { commerceReaderFor, restReaderFor } from './rest.ts';
 import { SuiteqlReader } from './suiteql.ts';
-import type { OdataSource, SuiteqlSource } from './source-specs.ts';
+import type { CommerceSource, OdataSource, RestSource, SuiteqlSource } from './source-specs.ts';
 
 export interface PollSource {
   connection: string;
@@ -43,6 +44,41 @@ function suiteqlPoll(client: ErpClient, spec: SuiteqlSource): Reading {
   };
 }
 
+function restPoll(client: ErpClient, spec: RestSource): Reading {
+  return {
+    reader: restReaderFor(client, spec),
+    pageSize: spec.pageSize,
+    overlapMs: parseDuration(spec.overlap) * 1000,
+    keyFields: spec.keyFields,
+  };
+}
+
+function commercePoll(client: ErpClient, spec: CommerceSource): Reading {
+  return {
+    reader: commerceReaderFor(client, spec),
+    pageSize: spec.pageSize,
+    overlapMs: parseDuration(spec.overlap) * 1000,
+    keyFields: [spec.keyField],
+  };
+}
+
+type Section = Pick<
+  FlowConfig['flow']['spec']['source'],
+  'odata' | 'suiteql' | 'rest' | 'commerce'
+>;
+
+function readingOf(client: ErpClient, section: Section, type: string): Reading | undefined {
+  const { odata, suiteql, rest, commerce } = section;
+  const readers: Record<string, (() => Reading) | undefined> = {
+    odata: odata && (() => odataPoll(client, odata, 4)),
+    'odata-v2': odata && (() => odataPoll(client, odata, 2)),
+    suiteql: suiteql && (() => suiteqlPoll(client, suiteql)),
+    rest: rest && (() => restPoll(client, rest)),
+    commerce: commerce && (() => commercePoll(client, commerce)),
+  };
+  return readers[type]?.();
+}
+
 export function pollSourceFor(config: FlowConfig, files: FileAccess): PollSource {
   const { source } = config.flow.spec;
   const section = source.kafka ? source.poll : source;
@@ -57,12 +93,10 @@ export function pollSourceFor(config: FlowConfig, files: FileAccess): PollSource
     maxInFlight: options.maxInFlight,
     requestTimeoutMs: options.requestTimeoutMs,
   };
-  if (section.odata && (type === 'odata' || type === 'odata-v2'))
-    return { ...common, ...odataPoll(client, section.odata, type === 'odata' ? 4 : 2) };
-  if (section.suiteql && type === 'suiteql')
-    return { ...common, ...suiteqlPoll(client, section.suiteql) };
+  const reading = readingOf(client, section, type);
+  if (reading) return { ...common, ...reading };
   void client.close();
   throw new FatalError(
-    `flow.spec.source: polling this section on a ${type} connection is not implemented in this build (odata on odata/odata-v2 connections and suiteql are; rest and commerce are not)`,
+    `flow.spec.source: a ${type} connection cannot be polled with this section (odata needs an odata/odata-v2 connection, suiteql a suiteql one, rest a rest one, commerce a commerce one)`,
   );
 }

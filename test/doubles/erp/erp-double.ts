@@ -1,5 +1,6 @@
 // Entry of the ERP doubles: one HTTP server per ERP dialect — OData v4 (Business Central,
-// Epicor), OData v2 (SAP S/4HANA A2X) or NetSuite SuiteQL — serving one entity set from an
+// Epicor), OData v2 (SAP S/4HANA A2X), NetSuite SuiteQL or a generic REST delta endpoint (page,
+// offset or cursor paging) — serving one entity set from an
 // ErpStore with the paging and date quirks of the real API, bearer auth, a request log, and an
 // `afterPage` hook that lets a test change rows while a poll is between two pages, an outage
 // switch (every query answers a 5xx) and a response delay that makes concurrent calls visible.
@@ -7,12 +8,14 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ErpStore, type ErpEntity } from './erp-store.ts';
 import { metadataOf, queryOData, type Answer } from './odata-dialect.ts';
+import { queryRest } from './rest-dialect.ts';
 import { querySuiteQL } from './suiteql-dialect.ts';
 
 export { ErpStore, type ErpEntity, type ErpRow } from './erp-store.ts';
 export { suiteqlMaxLimit, suiteqlMaxRows } from './suiteql-dialect.ts';
 
-export type ErpDialect = 'odata-v4' | 'odata-v2' | 'suiteql';
+export type ErpDialect =
+  'odata-v4' | 'odata-v2' | 'suiteql' | 'rest-page' | 'rest-offset' | 'rest-cursor';
 
 export interface ErpDoubleOptions {
   dialect: ErpDialect;
@@ -61,8 +64,15 @@ function suiteqlRoute(store: ErpStore, req: Request): Answer | undefined {
   return querySuiteQL(store, req.url, q);
 }
 
+function restRoute(options: ErpDoubleOptions, store: ErpStore, req: Request): Answer | undefined {
+  if (req.method !== 'GET' || !req.url.pathname.endsWith(`/${store.entity.name}`)) return undefined;
+  const paging = options.dialect.replace('rest-', '') as 'page' | 'offset' | 'cursor';
+  return queryRest(store, { url: req.url, paging, maxPageSize: options.maxPageSize ?? 1000 });
+}
+
 function route(options: ErpDoubleOptions, store: ErpStore, req: Request): Answer | undefined {
   if (options.dialect === 'suiteql') return suiteqlRoute(store, req);
+  if (options.dialect.startsWith('rest-')) return restRoute(options, store, req);
   const version = options.dialect === 'odata-v4' ? 4 : 2;
   if (req.url.pathname.endsWith('/$metadata')) return metadataOf(store, version);
   if (!req.url.pathname.endsWith(`/${store.entity.name}`)) return undefined;
