@@ -3,7 +3,9 @@
 // `itemsField`; paging by `page`+`pageSize`, `offset`+`limit`, or a next link the response
 // carries (`nextLink`, `next`, `@odata.nextLink` or `links.next`), followed unchanged.
 // Commerce: `searchCriteria` with `updated_at gteq`, sorted by (updated_at, entity_id),
-// `currentPage`/`pageSize`, `total_count`; its timestamps are UTC `YYYY-MM-DD HH:MM:SS`.
+// `currentPage`/`pageSize`, `total_count`; its timestamps are UTC `YYYY-MM-DD HH:MM:SS`. A
+// second shared by more orders than a page is read with `updated_at eq` AND `entity_id gt`
+// (filter groups are AND-ed), then the read goes on with `updated_at gt`: never a page number.
 import { keyOf, type DeltaRow } from './delta.ts';
 import type { ErpClient } from './erp-client.ts';
 import type { RawPage, SinceRequest } from './since-paging.ts';
@@ -85,11 +87,21 @@ function commerceParamsOf(
   request: SinceRequest,
   limit: number,
 ): Record<string, string> {
+  // Filters in separate groups are AND-ed: the time, and within a tie the key after the last.
   const filter = 'searchCriteria[filter_groups][0][filters][0]';
+  const tie = 'searchCriteria[filter_groups][1][filters][0]';
+  const condition = request.tieKey !== undefined ? 'eq' : request.exclusive ? 'gt' : 'gteq';
   return {
     [`${filter}[field]`]: spec.modifiedField,
     [`${filter}[value]`]: commerceTime(request.sinceMs),
-    [`${filter}[condition_type]`]: 'gteq',
+    [`${filter}[condition_type]`]: condition,
+    ...(request.tieKey === undefined
+      ? {}
+      : {
+          [`${tie}[field]`]: spec.keyField,
+          [`${tie}[value]`]: request.tieKey,
+          [`${tie}[condition_type]`]: 'gt',
+        }),
     'searchCriteria[sortOrders][0][field]': spec.modifiedField,
     'searchCriteria[sortOrders][0][direction]': 'ASC',
     'searchCriteria[sortOrders][1][field]': spec.keyField,
@@ -106,6 +118,7 @@ export function commerceReaderFor(client: ErpClient, spec: CommerceSource): Sinc
     name,
     paging: 'page',
     canSeek: true,
+    canSeekKey: true,
     fetch: async (request, limit): Promise<RawPage> => {
       const url = client.urlOf(`rest${spec.path}`, commerceParamsOf(spec, request, limit));
       const body = (await client.json('GET', url)) as {

@@ -10,7 +10,8 @@ describe('judgePage', () => {
     name: string;
     paging: SincePaging;
     canSeek?: boolean;
-    request: { sinceMs: number; page: number };
+    canSeekKey?: boolean;
+    request: { sinceMs: number; page: number; tieKey?: string };
     previous?: string;
     raw: RawPage;
     after?: { modifiedMs: number; key: string };
@@ -80,6 +81,24 @@ describe('judgePage', () => {
       next: { sinceMs: 30, page: 1 },
     },
     {
+      name: 'a tie longer than a page seeks by key where the source can (Commerce)',
+      paging: 'page',
+      canSeekKey: true,
+      request: { sinceMs: 20, page: 1 },
+      raw: page(row('10', 20), row('9', 20)),
+      keys: ['9', '10'],
+      next: { sinceMs: 20, page: 1, tieKey: '10' },
+    },
+    {
+      name: 'a tie read to its end goes on after its time',
+      paging: 'page',
+      canSeekKey: true,
+      request: { sinceMs: 20, page: 1, tieKey: '10' },
+      raw: page(row('11', 20)),
+      keys: ['11'],
+      next: { sinceMs: 20, page: 1, exclusive: true },
+    },
+    {
       name: 'a next link is followed unchanged',
       paging: 'nextLink',
       request: { sinceMs: 0, page: 1 },
@@ -103,11 +122,12 @@ describe('judgePage', () => {
       keys: ['a', 'b'],
       next: undefined,
     },
-  ])('$name', ({ paging, canSeek, request, previous, raw, after, keys, next }) => {
+  ])('$name', ({ paging, canSeek, canSeekKey, request, previous, raw, after, keys, next }) => {
     const judged = judgePage({ request, ...(previous === undefined ? {} : { previous }) }, raw, {
       paging,
       limit: 2,
       canSeek: canSeek ?? true,
+      canSeekKey: canSeekKey ?? false,
       ...(after ? { after } : {}),
     });
     expect(judged.rows.map((r) => r.key)).toEqual(keys);

@@ -15,6 +15,10 @@ export interface SinceRequest {
   page: number;
   /** The server's next link (nextLink paging after the first page). */
   link?: string;
+  /** Rows at exactly `sinceMs` with a key after this one (a tie longer than a page). */
+  tieKey?: string;
+  /** Rows strictly after `sinceMs` (the tie at `sinceMs` is read). */
+  exclusive?: boolean;
 }
 
 export interface RawPage {
@@ -30,16 +34,20 @@ export interface PagingState {
   previous?: string;
 }
 
+/** Key order as servers sort them: integer ids numerically (`9` before `10`), text by code unit. */
+export function compareKeys(a: string, b: string): number {
+  if (/^\d+$/.test(a) && /^\d+$/.test(b) && a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function isAfter(row: DeltaRow, cursor: DeltaCursor): boolean {
-  return (
-    row.modifiedMs > cursor.modifiedMs ||
-    (row.modifiedMs === cursor.modifiedMs && row.key > cursor.key)
-  );
+  if (row.modifiedMs !== cursor.modifiedMs) return row.modifiedMs > cursor.modifiedMs;
+  return compareKeys(row.key, cursor.key) > 0;
 }
 
 export function byChange(a: DeltaRow, b: DeltaRow): number {
   if (a.modifiedMs !== b.modifiedMs) return a.modifiedMs - b.modifiedMs;
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  return compareKeys(a.key, b.key);
 }
 
 export function signatureOf(rows: readonly DeltaRow[]): string {
@@ -57,7 +65,7 @@ export interface Judged {
 export function judgePage(
   state: PagingState,
   raw: RawPage,
-  options: { paging: SincePaging; limit: number; after?: DeltaCursor; canSeek: boolean },
+  options: NextOptions & { after?: DeltaCursor },
 ): Judged {
   const { request } = state;
   const signature = signatureOf(raw.rows);
@@ -65,21 +73,44 @@ export function judgePage(
     return { rows: [], next: undefined };
   const after = options.after;
   const rows = [...raw.rows].sort(byChange).filter((r) => !after || isAfter(r, after));
-  return { rows, next: nextRequestOf(request, raw, options) };
+  return {
+    rows,
+    next: nextRequestOf(
+      request,
+      raw.rows.length === 0 ? raw : { ...raw, rows: [...raw.rows].sort(byChange) },
+      options,
+    ),
+  };
+}
+
+interface NextOptions {
+  paging: SincePaging;
+  limit: number;
+  canSeek: boolean;
+  canSeekKey?: boolean;
+}
+
+/** The request after a full page of the page/offset shapes: a seek where the source allows. */
+function seekAfter(request: SinceRequest, raw: RawPage, options: NextOptions): SinceRequest {
+  const last = raw.rows.at(-1);
+  const lastMs = last?.modifiedMs ?? request.sinceMs;
+  if (options.canSeek && lastMs > request.sinceMs) return { sinceMs: lastMs, page: 1 };
+  if (options.canSeekKey && last) return { sinceMs: lastMs, page: 1, tieKey: last.key };
+  return { ...request, page: request.page + 1 };
 }
 
 function nextRequestOf(
   request: SinceRequest,
   raw: RawPage,
-  options: { paging: SincePaging; limit: number; canSeek: boolean },
+  options: NextOptions,
 ): SinceRequest | undefined {
   if (options.paging === 'none') return undefined;
   if (options.paging === 'nextLink')
     return raw.link === undefined ? undefined : { ...request, link: raw.link };
   const short = raw.rows.length < options.limit;
   const counted = raw.total !== undefined && request.page * options.limit >= raw.total;
-  if (short || counted) return undefined;
-  const lastMs = Math.max(...raw.rows.map((r) => r.modifiedMs));
-  if (options.canSeek && lastMs > request.sinceMs) return { sinceMs: lastMs, page: 1 };
-  return { sinceMs: request.sinceMs, page: request.page + 1 };
+  if (!short && !counted) return seekAfter(request, raw, options);
+  // A tie read to its end goes on after the tie's time.
+  if (request.tieKey === undefined) return undefined;
+  return { sinceMs: request.sinceMs, page: 1, exclusive: true };
 }

@@ -19,6 +19,8 @@ export interface SinceReaderOptions {
   paging: SincePaging;
   /** Whether the source filters by a since parameter (a query can start at any time). */
   canSeek: boolean;
+  /** Whether the source can also filter on the key within one time (`tieKey`, `exclusive`). */
+  canSeekKey?: boolean;
   fetch: PageFetch;
 }
 
@@ -73,6 +75,7 @@ export class SinceReader implements DeltaReader {
       paging: this.#options.paging,
       limit: at.limit,
       canSeek: this.#options.canSeek,
+      canSeekKey: this.#options.canSeekKey ?? false,
       ...(at.after ? { after: at.after } : {}),
     });
     this.#previous = signatureOf(raw.rows);
