@@ -26,7 +26,9 @@ interface Measurement {
   target?: string;
 }
 
-const flows = 1000;
+const flows = Number(process.env['BENCH_FLOWS'] ?? 1000);
+// The operator's heap cap, as the chart sets it from the container's memory limit.
+const heapFlags = (process.env['BENCH_HEAP_FLAGS'] ?? '').split(' ').filter(Boolean);
 const concurrency = 16;
 const image = 'ghcr.io/syncflow/syncflow:bench';
 const namespaceResource = {
@@ -114,17 +116,21 @@ function operatorRequests(metrics: string): number {
   return total;
 }
 
-async function waitUntilAllReady(admin: KubeClient): Promise<void> {
+/** Resolves with the number of Ready flows: all of them, or as many as were Ready at the deadline. */
+async function waitUntilAllReady(admin: KubeClient, deadlineMs: number): Promise<number> {
   for (;;) {
     const { items } = await admin.list<Manifest>(syncFlows, { namespace: 'bench-operator' });
-    if (readyCount(items) === flows) return;
+    const ready = readyCount(items);
+    if (ready === flows || performance.now() > deadlineMs) return ready;
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
 interface OperatorRun {
+  ready: number;
   operatorMs: number;
   peakRssKb: number;
+  cpuSeconds: number;
   requests: number;
 }
 
@@ -140,8 +146,9 @@ async function measureOperator(admin: KubeClient, kubeconfig: string): Promise<O
     'false',
   ];
   args.push('--metrics-port', String(metricsPort), '--probe-port', String(metricsPort + 1));
-  args.push('--max-concurrent-reconciles', '8', '--log-level', 'warn');
-  const operator = spawn(process.execPath, args, {
+  // As many workers as the direct creation has parallel requests.
+  args.push('--max-concurrent-reconciles', String(concurrency), '--log-level', 'warn');
+  const operator = spawn(process.execPath, [...heapFlags, ...args], {
     cwd: join(import.meta.dirname, '..'),
     env: { ...process.env, KUBECONFIG: kubeconfig },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -151,12 +158,17 @@ async function measureOperator(admin: KubeClient, kubeconfig: string): Promise<O
     await inParallel(flowObjects(), (f) =>
       admin.create(syncFlows, { ...f, metadata: { ...f.metadata, namespace: 'bench-operator' } }),
     );
-    await waitUntilAllReady(admin);
+    const ready = await waitUntilAllReady(admin, started + 10 * 60_000);
     const operatorMs = performance.now() - started;
     const status = readFileSync(`/proc/${operator.pid}/status`, 'utf8');
     const peakRssKb = Number(/VmHWM:\s+([0-9]+) kB/.exec(status)?.[1] ?? 0);
+    // utime + stime in clock ticks (100 per second on Linux)
+    const stat = readFileSync(`/proc/${operator.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const cpuSeconds = (Number(stat[11]) + Number(stat[12])) / 100;
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-    return { operatorMs, peakRssKb, requests: operatorRequests(metrics) };
+    if (process.env['BENCH_METRICS_FILE'])
+      writeFileSync(process.env['BENCH_METRICS_FILE'], metrics);
+    return { ready, operatorMs, peakRssKb, cpuSeconds, requests: operatorRequests(metrics) };
   } finally {
     operator.kill('SIGTERM');
   }
@@ -171,9 +183,18 @@ async function run(): Promise<Measurement[]> {
     await setUp(admin, 'bench-direct');
     await setUp(admin, 'bench-operator');
     const directMs = await directCreationMs(admin, 'bench-direct');
-    const { operatorMs, peakRssKb, requests } = await measureOperator(admin, kubeconfig);
+    const { ready, operatorMs, peakRssKb, cpuSeconds, requests } = await measureOperator(
+      admin,
+      kubeconfig,
+    );
     return [
       { metric: 'flows', value: flows, unit: 'SyncFlows' },
+      {
+        metric: 'flows Ready within 10 min',
+        value: ready,
+        unit: 'SyncFlows',
+        target: `>= ${flows}`,
+      },
       { metric: 'direct creation of the children', value: Math.round(directMs), unit: 'ms' },
       {
         metric: 'operator: apply to all planned and Ready',
@@ -193,6 +214,7 @@ async function run(): Promise<Measurement[]> {
         target: '< 200',
       },
       { metric: 'operator API requests', value: requests, unit: 'requests' },
+      { metric: 'operator CPU time', value: cpuSeconds, unit: 's' },
     ];
   } finally {
     await env.stop();
@@ -200,9 +222,11 @@ async function run(): Promise<Measurement[]> {
 }
 
 function passes(value: number, target: string | undefined): boolean | null {
-  const match = target?.match(/^(<=|<)\s*([0-9.]+)$/);
+  const match = target?.match(/^(<=|<|>=)\s*([0-9.]+)$/);
   if (!match) return null;
-  return match[1] === '<=' ? value <= Number(match[2]) : value < Number(match[2]);
+  const bound = Number(match[2]);
+  if (match[1] === '>=') return value >= bound;
+  return match[1] === '<=' ? value <= bound : value < bound;
 }
 
 run().then(

@@ -18,6 +18,7 @@ import {
 import { backoffMs, type BackoffOptions } from './backoff.ts';
 import { ObjectCache, keyOf, type Change } from './object-cache.ts';
 import { WatchProgress } from './watch-progress.ts';
+import { withoutBookkeeping, type CacheTransform } from './cache-transform.ts';
 
 export interface InformerOptions {
   client: Pick<KubeClient, 'list' | 'watch'>;
@@ -36,6 +37,8 @@ export interface InformerOptions {
   watchTimeoutSeconds?: readonly [number, number];
   /** Abort a watch that received no bytes for this long. Default: 120,000 ms (bookmarks ~1/min). */
   inactivityTimeoutMs?: number;
+  /** What is kept of each object. Default: all but managedFields and last-applied. */
+  transform?: CacheTransform<KubernetesObject>;
 }
 
 export interface InformerStats {
@@ -148,7 +151,9 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     const list = await client.list<T>(resource, { namespace, labelSelector, signal });
     this.counters.lists++;
     this.progress.listed(list.resourceVersion, this.clock.now());
-    for (const change of this.cache.replace(list.items)) this.emit(change);
+    const transform = this.options.transform ?? withoutBookkeeping;
+    const items = list.items.map((item) => transform(item) as T);
+    for (const change of this.cache.replace(items)) this.emit(change);
     if (!this.synced) {
       this.synced = true;
       for (const resolve of this.syncWaiters.splice(0)) resolve();
@@ -200,7 +205,8 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       this.counters.bookmarks++;
       return;
     }
-    const change = this.cache.apply(event.type, event.object);
+    const transform = this.options.transform ?? withoutBookkeeping;
+    const change = this.cache.apply(event.type, transform(event.object) as T);
     if (change) this.emit(change);
   }
 

@@ -12,6 +12,7 @@ import {
 import { flowLabel } from '../plan/plan.ts';
 import { Controller } from './controller.ts';
 import { Informer } from './informer.ts';
+import { podStatusOnly } from './cache-transform.ts';
 import type { OperatorMetrics } from './metrics.ts';
 import { keyOf, type Change } from './object-cache.ts';
 import {
@@ -90,7 +91,12 @@ export function syncFlowControllerFor(options: SyncFlowControllerOptions): SyncF
       new Informer({ ...scope, resource, labelSelector: managedBySelector }),
     ]),
   );
-  const podInformer = new Informer({ ...scope, resource: pods, labelSelector: managedBySelector });
+  const podInformer = new Informer({
+    ...scope,
+    resource: pods,
+    labelSelector: managedBySelector,
+    transform: podStatusOnly,
+  });
   const caches: SyncFlowCaches = { flows, connections, children, pods: podInformer };
   const events = new EventRecorder({
     create: (resource, object) => client.create(resource, object),

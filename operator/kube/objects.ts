@@ -20,6 +20,8 @@ export interface ListOptions {
   namespace?: string | undefined;
   labelSelector?: string | undefined;
   signal?: AbortSignal | undefined;
+  /** Objects per page (the `limit` parameter). Default 500, as client-go's pager. */
+  pageSize?: number | undefined;
 }
 
 export interface ListResult<T> {
@@ -28,7 +30,7 @@ export interface ListResult<T> {
   resourceVersion: string;
 }
 
-const pageSize = 500;
+const defaultPageSize = 500;
 
 const objectPath = (resource: ResourceType, key: ObjectKey): string =>
   pathFor(resource, { namespace: key.namespace, name: key.name });
@@ -55,15 +57,23 @@ export async function listObjects<T extends KubernetesObject>(
   let resourceVersion = '';
   let next: string | undefined;
   do {
-    const page: KubernetesListObject<T> = await sendForJson(http, {
-      method: 'GET',
-      path: pathFor(resource, { namespace: options.namespace }),
-      query: { labelSelector: options.labelSelector, limit: pageSize, continue: next },
-      signal: options.signal,
-    });
+    // Raw JSON, not client-node's model: the token is `continue`, not `_continue`.
+    const page: KubernetesListObject<T> & { metadata?: { continue?: string } } = await sendForJson(
+      http,
+      {
+        method: 'GET',
+        path: pathFor(resource, { namespace: options.namespace }),
+        query: {
+          labelSelector: options.labelSelector,
+          limit: options.pageSize ?? defaultPageSize,
+          continue: next,
+        },
+        signal: options.signal,
+      },
+    );
     items.push(...page.items);
     resourceVersion ||= page.metadata?.resourceVersion ?? '';
-    next = page.metadata?._continue || undefined;
+    next = page.metadata?.continue || undefined;
   } while (next);
   return { items, resourceVersion };
 }

@@ -9,6 +9,7 @@ import {
   type RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
+import type { Dispatcher } from 'undici';
 import { sleep, systemClock, type Clock } from '../clock.ts';
 import { retryAfterMs } from './api-error.ts';
 import { requestMethodOf, type RequestCounter } from './request-counter.ts';
@@ -43,7 +44,24 @@ export function transportFor(options: TransportOptions): HttpLibrary {
     }
   };
 
+  // client-node 2.0.1 builds a new undici Agent for every request (KubeConfig.createDispatcher is
+  // not cached), so each request paid a TLS handshake and left an idle Agent behind: most of the
+  // operator's CPU and memory at 1,000 flows. The first Agent is kept and reused; later ones,
+  // which never connected, are closed.
+  let shared: Dispatcher | undefined;
+  const reuseDispatcher = (ctx: RequestContext): void => {
+    const fresh = ctx.getDispatcher();
+    if (!fresh || fresh === shared) return;
+    if (!shared) {
+      shared = fresh;
+      return;
+    }
+    void fresh.close().catch(() => undefined);
+    ctx.setDispatcher(shared);
+  };
+
   const send = async (ctx: RequestContext): Promise<ResponseContext> => {
+    reuseDispatcher(ctx);
     const callerSignal = ctx.getSignal();
     const isWatch = requestMethodOf(ctx.getHttpMethod(), ctx.getUrl()) === 'WATCH';
     for (let attempt = 0; ; attempt++) {

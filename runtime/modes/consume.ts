@@ -127,11 +127,7 @@ interface Wiring {
   close(): Promise<void>;
 }
 
-async function wiringFor(
-  deps: ConsumeDeps,
-  consumer: Consumer,
-  signal: AbortSignal,
-): Promise<Wiring> {
+async function wiringFor(deps: ConsumeDeps, signal: AbortSignal): Promise<Wiring> {
   const { settings, kafka, redis, log } = deps;
   const keys = stateKeysFor(settings.identity, settings.sink);
   const gate = new Gate(redis, {
@@ -162,7 +158,7 @@ async function wiringFor(
         flow: keys.flow,
         nowMs: () => Date.now(),
       }),
-      checkpoint: new KafkaOffsets(consumer),
+      checkpoint: new KafkaOffsets(),
       log,
       nowMs: () => Date.now(),
       signal,
@@ -202,7 +198,7 @@ export async function runConsume(deps: ConsumeDeps): Promise<void> {
       ? notificationsFor(deps, kafkaSource, stop.signal)
       : undefined;
   const source = notifications?.source ?? kafkaSource;
-  const wiring = await wiringFor(deps, consumer, stop.signal);
+  const wiring = await wiringFor(deps, stop.signal);
   const handle = async (batch: SourceBatch): Promise<void> => {
     try {
       deps.metrics.observe(await processBatch(batch, wiring.pipeline), batch.label);

@@ -10,6 +10,12 @@ export interface KafkaPosition {
   partition: number;
   /** The next offset to read (last processed + 1), as Kafka commits it. */
   offset: string;
+  /**
+   * Commits `offset` for this partition through the batch's own handle. `consumer.commitOffsets`
+   * silently does nothing once `stop` began (kafkajs runner checks `running`), which lost the
+   * commit of the batch SIGTERM let finish; the batch's handle commits until the group is left.
+   */
+  commit: () => Promise<void>;
 }
 
 export interface KafkaSourceOptions {
@@ -74,10 +80,15 @@ export class KafkaSource implements Source {
     const { batch } = payload;
     const last = batch.messages.at(-1);
     if (last === undefined || payload.isStale()) return;
+    const offset = (BigInt(last.offset) + 1n).toString();
     const position: KafkaPosition = {
       topic: batch.topic,
       partition: batch.partition,
-      offset: (BigInt(last.offset) + 1n).toString(),
+      offset,
+      commit: () =>
+        payload.commitOffsetsIfNecessary({
+          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
+        }),
     };
     await handle({
       messages: batch.messages.map((m) => messageInOf(batch.topic, batch.partition, m)),

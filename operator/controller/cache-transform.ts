@@ -1,0 +1,31 @@
+// What an informer keeps of an object. Like client-go's SetTransform: managedFields and the
+// last-applied annotation are most of an object's bytes and the operator never reads them, so
+// dropping them before caching is what keeps 1,000 flows and their children within the memory
+// budget.
+import type { KubernetesObject } from '../kube/client.ts';
+
+export type CacheTransform<T extends KubernetesObject> = (object: T) => T;
+
+const lastApplied = 'kubectl.kubernetes.io/last-applied-configuration';
+
+export function withoutBookkeeping<T extends KubernetesObject>(object: T): T {
+  if (!object.metadata) return object;
+  const metadata = { ...object.metadata };
+  delete metadata.managedFields;
+  if (metadata.annotations && lastApplied in metadata.annotations) {
+    const annotations = { ...metadata.annotations };
+    delete annotations[lastApplied];
+    metadata.annotations = annotations;
+  }
+  return { ...object, metadata };
+}
+
+/**
+ * Pods are read only for their status (why a workload is not ready): the spec, the largest part,
+ * is not kept.
+ */
+export function podStatusOnly<T extends KubernetesObject>(object: T): T {
+  const kept: T & { spec?: unknown } = { ...withoutBookkeeping(object) };
+  delete kept.spec;
+  return kept;
+}

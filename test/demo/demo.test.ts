@@ -1,0 +1,74 @@
+// `npm run demo` as a user runs it, on its own local components: at speed 60 for a short
+// duration it exits 0 with zero drift, and SIGINT stops it leaving no process behind. It runs
+// the flows that run end to end on this build (see the README's demo section for the others).
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { repositoryRoot } from '../api/api-server.ts';
+import { eventually } from '../support/eventually.ts';
+
+function startDemo(args: string[]) {
+  const child = spawn(process.execPath, ['demo/main.ts', ...args], {
+    cwd: repositoryRoot,
+    env: { ...process.env, CI: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+/** Every process below `pid`, from /proc. */
+function descendantsOf(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  const walk = (p: number): void => {
+    for (const [child, parent] of parents)
+      if (parent === p) {
+        found.push(child);
+        walk(child);
+      }
+  };
+  walk(pid);
+  return found;
+}
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('npm run demo', () => {
+  it('exits 0 with every flow within budget and zero drift at speed 60', async () => {
+    const demo = startDemo(['--speed', '60', '--duration', '75', '--flows', 'inventory-slow']);
+    const code = await demo.exited;
+    expect(demo.output()).toContain('final convergence: 8100 entities, 0 drifted');
+    expect(demo.output()).toMatch(/^ok {3}inventory-slow$/m);
+    expect(code, demo.output().slice(-3000)).toBe(0);
+  }, 170_000);
+
+  it('stops everything on SIGINT and leaves no process behind', async () => {
+    const demo = startDemo(['--speed', '60', '--flows', 'inventory-slow']);
+    await eventually(() => expect(demo.output()).toMatch(/ready in \d+s/), { timeoutMs: 120_000 });
+    const pids = descendantsOf(demo.child.pid ?? -1);
+    expect(pids.length).toBeGreaterThan(3); // etcd, apiserver, KCM, scheduler, Kafka, Redis, operator…
+    demo.child.kill('SIGINT');
+    expect(await demo.exited).toBe(130);
+    expect(demo.output()).toContain('stopped: no process of the demo is left');
+    expect(pids.filter(isAlive)).toEqual([]);
+  }, 170_000);
+});

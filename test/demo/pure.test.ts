@@ -1,0 +1,180 @@
+// The demo's pure parts: flags, time compression, the convergence check, the verdict and the
+// 80-column table.
+import { describe, expect, it } from 'vitest';
+import { parseDemoArgs } from '../../demo/args.ts';
+import { checkConvergence, type Expected } from '../../demo/convergence.ts';
+import { flowFor } from '../../demo/overlay.ts';
+import { exampleFlows } from '../../demo/flows.ts';
+import { conditionsCell, renderTable, scheduleCell, shortDuration } from '../../demo/table.ts';
+import { verdictFor } from '../../demo/verdict.ts';
+
+const flows = exampleFlows();
+const names = flows.map((f) => f.metadata?.name ?? '');
+
+describe('flags', () => {
+  it.each([
+    [['--speed', '60', '--duration', '120'], { speed: 60, durationSeconds: 120, help: false }],
+    [[], { speed: 1, help: false }],
+    [['--flows', 'credit,orders'], { speed: 1, help: false, flows: ['credit', 'orders'] }],
+    [['--kubeconfig', '/k'], { speed: 1, help: false, kubeconfig: '/k' }],
+  ])('%j parses', (argv, expected) => {
+    expect(parseDemoArgs(argv, names)).toEqual({ options: expected });
+  });
+  it.each([
+    [['--speed', '0'], '--speed must be a positive number; got 0'],
+    [['--duration', 'x'], '--duration must be a positive number; got x'],
+    [['--flows', 'nope'], '--flows: no flow named nope'],
+  ])('%j is refused', (argv, problem) => {
+    const parsed = parseDemoArgs(argv, names);
+    expect('problems' in parsed && parsed.problems.join()).toContain(problem);
+  });
+});
+
+describe('time compression', () => {
+  const at = (name: string, speed: number) => {
+    const flow = flows.find((f) => f.metadata?.name === name);
+    return flowFor(flow ?? {}, speed).scaled;
+  };
+  it.each([
+    ['inventory-slow', 1, { pattern: 'batch', schedule: '0 * * * *', budgetSeconds: 3600 }],
+    ['inventory-slow', 60, { pattern: 'batch', schedule: '* * * * *', budgetSeconds: 60 }],
+    ['pricing-promo', 60, { pattern: 'batch', schedule: '*/20 * * * *', budgetSeconds: 1440 }],
+    ['customer-company', 2, { pattern: 'poll', schedule: '*/6 * * * *', budgetSeconds: 900 }],
+    ['credit', 60, { pattern: 'event', budgetSeconds: 30 }],
+    ['orders', 1, { pattern: 'event', budgetSeconds: 30 }],
+    // Cron counts in minutes: the budget never drops below the period the schedule can have.
+    ['pricing-contract', 600, { pattern: 'batch', schedule: '* * * * *', budgetSeconds: 60 }],
+  ])('%s at speed %d', (name, speed, expected) => {
+    expect(at(name, speed)).toMatchObject(expected);
+  });
+  it('keeps the production pattern and sets only pattern, maxLag and schedule', () => {
+    const flow = flows.find((f) => f.metadata?.name === 'inventory-slow') ?? {};
+    const { manifest } = flowFor(flow, 60);
+    expect(manifest.spec).toEqual({
+      ...flow.spec,
+      pattern: 'batch',
+      maxLag: '1m',
+      schedule: '* * * * *',
+    });
+  });
+});
+
+describe('convergence', () => {
+  const e = (key: string, value: Expected['value'], changedAtMs: number, flow = 'f'): Expected => ({
+    key,
+    value,
+    changedAtMs,
+    flow,
+  });
+  it('counts entities that differ, with the oldest age and the flows over budget', () => {
+    const c = checkConvergence({
+      expected: [e('a', 1, 0), e('b', 2, 5_000, 'g'), e('c', 3, 9_000), e('d', true, 0)],
+      actual: new Map<string, Expected['value']>([
+        ['a', 1],
+        ['b', 7],
+        ['d', true],
+      ]),
+      budgetMsOf: (flow) => (flow === 'g' ? 4_000 : 60_000),
+      nowMs: 10_000,
+    });
+    expect(c.checked).toBe(4);
+    expect(c.drifted.map((d) => [d.key, d.ageMs, d.overBudget])).toEqual([
+      ['b', 5_000, true],
+      ['c', 1_000, false],
+    ]);
+    expect(c.oldestDriftMs).toBe(5_000);
+    expect(c.flowsOverBudget).toEqual(['g']);
+  });
+  it('finds no drift when both sides agree', () => {
+    const c = checkConvergence({
+      expected: [e('a', 1.1, 0)],
+      actual: new Map([['a', 1.1]]),
+      budgetMsOf: () => 0,
+      nowMs: 1,
+    });
+    expect(c).toMatchObject({ drifted: [], oldestDriftMs: 0 });
+  });
+});
+
+describe('verdict', () => {
+  const ready = {
+    conditions: [
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'Ready',
+        message: '',
+        lastTransitionTime: '2026-01-01T00:00:00Z',
+      },
+    ],
+  };
+  it.each([
+    [{ worstDriftMs: 59_000, worstLagSeconds: 10 }, ready, []],
+    [
+      { worstDriftMs: 61_000, worstLagSeconds: undefined },
+      ready,
+      ['an entity stayed drifted 61s (budget 60s)'],
+    ],
+    [{ worstDriftMs: 0, worstLagSeconds: 90 }, ready, ['lag reached 90s (budget 60s)']],
+    [{ worstDriftMs: 0, worstLagSeconds: undefined }, undefined, ['not Ready']],
+  ])('%j', (numbers, status, reasons) => {
+    const v = verdictFor({ name: 'f', budgetSeconds: 60, ...numbers, status: status as never });
+    expect(v).toEqual({ name: 'f', ok: reasons.length === 0, reasons });
+  });
+});
+
+describe('the table', () => {
+  it.each([
+    [42, '42s'],
+    [90, '1m30'],
+    [3600, '1h'],
+    [5400, '1h30'],
+  ])('shortDuration(%d) = %s', (s, text) => expect(shortDuration(s)).toBe(text));
+  it.each([
+    ['* * * * *', 'every 1m'],
+    ['*/20 * * * *', 'every 20m'],
+    ['0 * * * *', 'hourly'],
+    ['0 2 * * *', 'daily 2:00'],
+  ])('schedule %s reads %s', (schedule, text) => expect(scheduleCell({ schedule })).toBe(text));
+  it('names the conditions that are wrong, with the first reason', () => {
+    const status = {
+      conditions: [
+        { type: 'Ready', status: 'False', reason: 'CrashLoopBackOff' },
+        { type: 'Stalled', status: 'False' },
+      ],
+    };
+    expect(conditionsCell(status as never)).toBe('!Ready (CrashLoopBackOff)');
+  });
+  it('fits every line in 80 columns, with a dash where the status has no lag yet', () => {
+    const lines = renderTable({
+      header: 'SyncFlow demo',
+      nowMs: Date.parse('2026-01-01T00:01:00Z'),
+      convergence: { checked: 11_300, drifted: [], oldestDriftMs: 0, flowsOverBudget: [] },
+      rows: [
+        {
+          name: 'order-status-shipments',
+          budgetSeconds: 240,
+          status: {
+            pattern: 'batch',
+            schedule: '* * * * *',
+            lastRun: { result: 'Succeeded', records: 1234567, completedAt: '2026-01-01T00:00:48Z' },
+            conditions: [
+              {
+                type: 'Ready',
+                status: 'False',
+                reason: 'CreateContainerConfigError',
+                message: 'x'.repeat(200),
+              },
+            ],
+          } as never,
+        },
+        { name: 'credit', budgetSeconds: 30, status: undefined },
+      ],
+    });
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    expect(lines[2]).toMatch(
+      /^order-status-shipments batch {3}every 1m {2}—\/4m {7}1234567 ok 12s/,
+    );
+    expect(lines.at(-1)).toBe('convergence: 11300 entities, 0 drifted');
+  });
+});
