@@ -69,10 +69,8 @@ async function consume(
   log: Logger,
   signal: AbortSignal,
 ): Promise<void> {
-  const settings = settingsFor(config.flow, {
-    read: (path) => readFileSync(path, 'utf8'),
-    pathOf: config.pathOf,
-  });
+  const files = { read: (path: string) => readFileSync(path, 'utf8'), pathOf: config.pathOf };
+  const settings = settingsFor(config.flow, files);
   const redis = await redisFor(settings, log, signal);
   const policy = await assertRedisKeepsKeys(redis);
   if (!policy.persistent)
@@ -100,6 +98,8 @@ async function consume(
       },
       partitionsConsumedConcurrently: config.env.SYNCFLOW_PARTITIONS_CONCURRENTLY,
       sessionTimeoutMs: config.env.SYNCFLOW_KAFKA_SESSION_TIMEOUT_MS,
+      config: config.flow,
+      files,
       ...(faultProbability > 0
         ? {
             afterSink: () =>

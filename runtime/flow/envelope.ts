@@ -27,6 +27,12 @@ export type MapResult<R> = { envelope: Envelope<R> } | { poison: Poison } | { ig
 
 export type Fields = Readonly<Record<string, FieldSpec>>;
 
+/**
+ * CloudEvent type of the marker a source makes for an entity the system of record no longer
+ * has (a notification whose entity is gone): a delete whatever the mapping reads.
+ */
+export const entityDeletedType = 'io.syncflow.entity.deleted';
+
 /** Operation values that mean "set the state to this"; anything else is a delta or worse. */
 const setOps = new Set(['set', 'upsert', 'create', 'update', 'snapshot', 'created', 'updated']);
 const deleteOps = new Set(['delete', 'deleted', 'remove', 'removed']);
@@ -86,6 +92,7 @@ export function operationOf(event: DecodedEvent, reader: FieldReader): Operation
       },
     };
   }
+  if (event.type === entityDeletedType) return { kind: 'delete' };
   const op = reader.read('op');
   const opText = typeof op === 'string' ? op.toLowerCase() : undefined;
   if (reader.read('deleted') === true || (opText !== undefined && deleteOps.has(opText)))

@@ -25,7 +25,8 @@ import {
 export type { ProductRecord } from './catalog.ts';
 export type { CreditRecord } from './credit.ts';
 export type { AddressRecord, BuyerRecord, CompanyRecord, CustomerRecord } from './customer.ts';
-export type { MessageIn } from './decode.ts';
+export { decodeMessage, type MessageIn } from './decode.ts';
+export { entityDeletedType } from './envelope.ts';
 export type { Envelope, FlowOptions, Poison } from './envelope.ts';
 export type { FieldSpec, FieldType } from './field-path.ts';
 export type { InventoryRecord } from './inventory.ts';

@@ -1,18 +1,24 @@
-// `runtime consume`: wiring only — a Kafka consumer group as the Source, its committed offsets
-// as the Checkpoint, the flow's sink (Commerce, or the ERP for orders), the gate, the dead-letter topic, and a heartbeat
-// for the operator. Resolves when stopped; rejects with the fatal error that stopped it.
+// `runtime consume`: wiring only — a Kafka consumer group as the Source (for notification
+// events wrapped in the reads of each entity from the ERP of `source.poll`, within that
+// connection's shared budget), its committed offsets as the Checkpoint, the flow's sink
+// (Commerce, or the ERP for orders), the gate, the dead-letter topic, and a heartbeat for the
+// operator. Resolves when stopped; rejects with the fatal error that stopped it.
 import { hostname } from 'node:os';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Gate, stateKeysFor } from '../gate/gate.ts';
 import type { RuntimeMetrics } from '../metrics/metrics.ts';
-import { isFatal, processBatch, type PipelineDeps } from '../pipeline/pipeline.ts';
-import type { RuntimeSettings } from '../settings.ts';
+import type { FlowConfig } from '../../crds/flow-config.ts';
+import { attemptFor, isFatal, processBatch, type PipelineDeps } from '../pipeline/pipeline.ts';
+import type { FileAccess, RuntimeSettings } from '../settings.ts';
+import { ConcurrencyBudget, priorityOf } from '../sinks/budget/budget.ts';
 import { sinkFor } from '../sinks/sink-for.ts';
 import { KafkaDeadLetter } from '../sinks/dead-letter.ts';
+import { pollSourceFor } from '../sources/delta-readers.ts';
 import { KafkaSource } from '../sources/kafka.ts';
-import type { SourceBatch } from '../sources/source.ts';
+import { NotificationSource, type ReadCall } from '../sources/notification-source.ts';
+import type { Source, SourceBatch } from '../sources/source.ts';
 import { FatalError } from '../errors.ts';
 import { KafkaOffsets } from '../state/kafka-offsets.ts';
 
@@ -28,6 +34,58 @@ export interface ConsumeDeps {
   sessionTimeoutMs: number;
   afterSink?: () => void;
   heartbeatIntervalMs?: number;
+  /** The flow document and Secret files: notification events read the ERP through them. */
+  config?: FlowConfig;
+  files?: FileAccess;
+}
+
+/** Keys per ERP read: one `$filter` of this many keys stays well inside URL length limits. */
+const maxKeysPerRequest = 40;
+const retry = { initialBackoffMs: 200, maxBackoffMs: 5000 };
+
+/** Kafka notifications turned into entity states read from the ERP of `source.poll`. */
+function notificationsFor(
+  deps: ConsumeDeps,
+  inner: Source,
+  signal: AbortSignal,
+): { source: Source; close(): Promise<void> } {
+  if (!deps.config || !deps.files)
+    throw new FatalError('flow.spec.source.poll: notification events need the flow document');
+  const poll = pollSourceFor(deps.config, deps.files);
+  const { reader } = poll;
+  const entities = reader.entities?.bind(reader);
+  if (!entities) {
+    void poll.client.close();
+    throw new FatalError(`flow.spec.source.poll: ${reader.name} cannot read entities by key`);
+  }
+  const budget = new ConcurrencyBudget(deps.redis, {
+    keyPrefix: `sf:${deps.settings.identity.instanceId}:budget:${poll.connection}`,
+    maxInFlight: poll.maxInFlight,
+    leaseMs: 5000,
+    targetLatencyMs: Math.max(100, poll.requestTimeoutMs / 4),
+  });
+  const priority = priorityOf(deps.settings.flow.flow);
+  const call: ReadCall = (batch, work) =>
+    attemptFor({ policy: retry, log: deps.log, signal, keepAlive: () => batch.heartbeat() })(
+      'read notified entities',
+      async () => {
+        const lease = await budget.acquire(priority, signal);
+        const startedMs = Date.now();
+        try {
+          return await work();
+        } finally {
+          await lease.release(Date.now() - startedMs);
+        }
+      },
+    );
+  const source = new NotificationSource({
+    inner,
+    reader: { name: reader.name, entities },
+    keyFields: poll.keyFields,
+    keysPerRequest: Math.min(poll.pageSize, maxKeysPerRequest),
+    call,
+  });
+  return { source, close: () => poll.client.close() };
 }
 
 function startHeartbeat(redis: Redis, key: string, log: Logger, intervalMs: number): () => void {
@@ -104,7 +162,7 @@ async function wiringFor(deps: ConsumeDeps, signal: AbortSignal): Promise<Wiring
       log,
       nowMs: () => Date.now(),
       signal,
-      retry: { initialBackoffMs: 200, maxBackoffMs: 5000 },
+      retry,
       busyWaitMs: 200,
       ...(deps.afterSink ? { afterSink: deps.afterSink } : {}),
     },
@@ -129,13 +187,18 @@ export async function runConsume(deps: ConsumeDeps): Promise<void> {
     { groupId: settings.kafka.groupId, sessionTimeoutMs: deps.sessionTimeoutMs },
     onFatal,
   );
-  const wiring = await wiringFor(deps, stop.signal);
-  const source = new KafkaSource({
+  const kafkaSource = new KafkaSource({
     consumer,
     topic: settings.kafka.topic,
     fromBeginning: settings.kafka.fromBeginning,
     partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently,
   });
+  const notifications =
+    settings.kafka.payload === 'notification'
+      ? notificationsFor(deps, kafkaSource, stop.signal)
+      : undefined;
+  const source = notifications?.source ?? kafkaSource;
+  const wiring = await wiringFor(deps, stop.signal);
   const handle = async (batch: SourceBatch): Promise<void> => {
     try {
       deps.metrics.observe(await processBatch(batch, wiring.pipeline), batch.label);
@@ -149,7 +212,7 @@ export async function runConsume(deps: ConsumeDeps): Promise<void> {
   try {
     await source.run(handle, stop.signal);
   } finally {
-    await wiring.close();
+    await Promise.allSettled([wiring.close(), notifications?.close()]);
   }
   if (fatal !== undefined && !deps.signal.aborted)
     throw fatal instanceof Error ? fatal : new FatalError('consumer stopped', { cause: fatal });

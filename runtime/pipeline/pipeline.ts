@@ -19,7 +19,7 @@ import type { SourceBatch } from '../sources/source.ts';
 import type { Checkpoint } from '../state/checkpoint.ts';
 import { attemptFor, type RetryPolicy } from './retry.ts';
 
-export { isFatal, type RetryPolicy } from './retry.ts';
+export { attemptFor, isFatal, type RetryPolicy } from './retry.ts';
 
 type Env = Envelope<CanonicalRecord>;
 

@@ -7,8 +7,9 @@ import { connectionOf, type FileAccess } from '../settings.ts';
 import type { DeltaReader } from './delta.ts';
 import { ErpClient, erpClientOptionsFor } from './erp-client.ts';
 import { ODataReader } from './odata.ts';
+import { commerceReaderFor, restReaderFor } from './rest.ts';
 import { SuiteqlReader } from './suiteql.ts';
-import type { OdataSource, SuiteqlSource } from './source-specs.ts';
+import type { CommerceSource, OdataSource, RestSource, SuiteqlSource } from './source-specs.ts';
 
 export interface PollSource {
   connection: string;
@@ -18,9 +19,12 @@ export interface PollSource {
   overlapMs: number;
   /** Key fields, for reading single entities (notification events). */
   keyFields: string[];
+  /** The connection's `concurrency.maxInFlight`, shared through Redis with every flow on it. */
+  maxInFlight: number;
+  requestTimeoutMs: number;
 }
 
-type Reading = Omit<PollSource, 'connection' | 'client'>;
+type Reading = Omit<PollSource, 'connection' | 'client' | 'maxInFlight' | 'requestTimeoutMs'>;
 
 function odataPoll(client: ErpClient, spec: OdataSource, version: 4 | 2): Reading {
   return {
@@ -40,20 +44,59 @@ function suiteqlPoll(client: ErpClient, spec: SuiteqlSource): Reading {
   };
 }
 
+function restPoll(client: ErpClient, spec: RestSource): Reading {
+  return {
+    reader: restReaderFor(client, spec),
+    pageSize: spec.pageSize,
+    overlapMs: parseDuration(spec.overlap) * 1000,
+    keyFields: spec.keyFields,
+  };
+}
+
+function commercePoll(client: ErpClient, spec: CommerceSource): Reading {
+  return {
+    reader: commerceReaderFor(client, spec),
+    pageSize: spec.pageSize,
+    overlapMs: parseDuration(spec.overlap) * 1000,
+    keyFields: [spec.keyField],
+  };
+}
+
+type Section = Pick<
+  FlowConfig['flow']['spec']['source'],
+  'odata' | 'suiteql' | 'rest' | 'commerce'
+>;
+
+function readingOf(client: ErpClient, section: Section, type: string): Reading | undefined {
+  const { odata, suiteql, rest, commerce } = section;
+  const readers: Record<string, (() => Reading) | undefined> = {
+    odata: odata && (() => odataPoll(client, odata, 4)),
+    'odata-v2': odata && (() => odataPoll(client, odata, 2)),
+    suiteql: suiteql && (() => suiteqlPoll(client, suiteql)),
+    rest: rest && (() => restPoll(client, rest)),
+    commerce: commerce && (() => commercePoll(client, commerce)),
+  };
+  return readers[type]?.();
+}
+
 export function pollSourceFor(config: FlowConfig, files: FileAccess): PollSource {
   const { source } = config.flow.spec;
   const section = source.kafka ? source.poll : source;
   if (!section)
     throw new FatalError('flow.spec.source.poll: a Kafka flow polls through source.poll');
   const type = connectionOf(config, section.connection).spec.type;
-  const client = new ErpClient(erpClientOptionsFor(config, files, section.connection));
-  const common = { connection: section.connection, client };
-  if (section.odata && (type === 'odata' || type === 'odata-v2'))
-    return { ...common, ...odataPoll(client, section.odata, type === 'odata' ? 4 : 2) };
-  if (section.suiteql && type === 'suiteql')
-    return { ...common, ...suiteqlPoll(client, section.suiteql) };
+  const options = erpClientOptionsFor(config, files, section.connection);
+  const client = new ErpClient(options);
+  const common = {
+    connection: section.connection,
+    client,
+    maxInFlight: options.maxInFlight,
+    requestTimeoutMs: options.requestTimeoutMs,
+  };
+  const reading = readingOf(client, section, type);
+  if (reading) return { ...common, ...reading };
   void client.close();
   throw new FatalError(
-    `flow.spec.source: polling this section on a ${type} connection is not implemented in this build (odata on odata/odata-v2 connections and suiteql are; rest and commerce are not)`,
+    `flow.spec.source: a ${type} connection cannot be polled with this section (odata needs an odata/odata-v2 connection, suiteql a suiteql one, rest a rest one, commerce a commerce one)`,
   );
 }

@@ -34,6 +34,12 @@ export interface DeltaReader {
   /** Properties the source declares (`$metadata`), or undefined when only records tell. */
   fields(): Promise<string[] | undefined>;
   page(bound: DeltaBound, limit: number): Promise<DeltaPage>;
+  /**
+   * The current state of the entities with these keys, read in one request (notification
+   * events carry keys only). A key with no row no longer exists. Absent where the dialect
+   * cannot select by key.
+   */
+  entities?(keys: readonly string[]): Promise<DeltaRow[]>;
 }
 
 export interface SeekColumn {
@@ -69,6 +75,26 @@ export function seekConditionOf(
   const greater = `${first.name} ${ops.gt} ${first.literal}`;
   const equal = `${first.name} ${ops.eq} ${first.literal}`;
   return `(${greater} ${ops.or} (${equal} ${ops.and} ${seekConditionOf(rest, ops, inclusive)}))`;
+}
+
+/**
+ * Rows whose key columns equal one of the keys: `(k1 eq 'a' and k2 eq 'b') or (…)` — several
+ * entities in one query, where a per-key request would spend one call of the budget each.
+ */
+export function keysConditionOf(
+  names: readonly string[],
+  keys: readonly string[],
+  options: { ops: Operators; literal: (value: string) => string },
+): string {
+  if (keys.length === 0) throw new Error('a key condition needs at least one key');
+  const { ops, literal } = options;
+  return keys
+    .map((key) => {
+      const values = splitKey(key, names.length);
+      const terms = names.map((name, i) => `${name} ${ops.eq} ${literal(values[i] ?? '')}`);
+      return terms.length === 1 ? (terms[0] ?? '') : `(${terms.join(` ${ops.and} `)})`;
+    })
+    .join(` ${ops.or} `);
 }
 
 /** Keys of several fields travel as one string; `|` never occurs in the ERPs' key values. */

@@ -4,6 +4,7 @@
 // near the 100,000-row limit however large the delta. SuiteQL writes datetimes date-only in the
 // account's format, so the change time is selected again through TO_CHAR (read as UTC).
 import {
+  keysConditionOf,
   seekConditionOf,
   sqlOperators,
   type DeltaBound,
@@ -44,6 +45,17 @@ export function suiteqlFor(spec: SuiteqlSource, bound: DeltaBound): string {
   return `SELECT t.*, TO_CHAR(${m}, '${timestampFormat}') AS ${modifiedAlias} FROM ${from} t WHERE ${seek} ORDER BY ${m}, ${k}`;
 }
 
+/** The SuiteQL text reading the rows with these keys. */
+export function suiteqlByKeysFor(spec: SuiteqlSource, keys: readonly string[]): string {
+  const m = `t.${spec.modifiedField}`;
+  const from = spec.recordType ?? `(${spec.query ?? ''})`;
+  const where = keysConditionOf([`t.${spec.keyField}`], keys, {
+    ops: sqlOperators,
+    literal: keyLiteral,
+  });
+  return `SELECT t.*, TO_CHAR(${m}, '${timestampFormat}') AS ${modifiedAlias} FROM ${from} t WHERE ${where}`;
+}
+
 export class SuiteqlReader implements DeltaReader {
   readonly name: string;
   readonly #client: ErpClient;
@@ -61,20 +73,32 @@ export class SuiteqlReader implements DeltaReader {
   }
 
   async page(bound: DeltaBound, limit: number): Promise<DeltaPage> {
-    const url = this.#client.urlOf('services/rest/query/v1/suiteql', {
-      limit: String(Math.min(limit, 1000)),
-      offset: '0',
-    });
-    const body = (await this.#client.json('POST', url, {
-      body: JSON.stringify({ q: suiteqlFor(this.#spec, bound) }),
-      headers: { prefer: 'transient' },
-    })) as { items?: Record<string, unknown>[]; hasMore?: boolean; totalResults?: number };
+    const body = await this.#query(suiteqlFor(this.#spec, bound), limit);
     const rows = (body.items ?? []).map((item) => this.#rowOf(item));
     return {
       rows,
       more: body.hasMore === true,
       ...(typeof body.totalResults === 'number' ? { total: body.totalResults } : {}),
     };
+  }
+
+  async entities(keys: readonly string[]): Promise<DeltaRow[]> {
+    const body = await this.#query(suiteqlByKeysFor(this.#spec, keys), keys.length);
+    return (body.items ?? []).map((item) => this.#rowOf(item));
+  }
+
+  async #query(
+    q: string,
+    limit: number,
+  ): Promise<{ items?: Record<string, unknown>[]; hasMore?: boolean; totalResults?: number }> {
+    const url = this.#client.urlOf('services/rest/query/v1/suiteql', {
+      limit: String(Math.min(limit, 1000)),
+      offset: '0',
+    });
+    return (await this.#client.json('POST', url, {
+      body: JSON.stringify({ q }),
+      headers: { prefer: 'transient' },
+    })) as { items?: Record<string, unknown>[]; hasMore?: boolean; totalResults?: number };
   }
 
   #rowOf(item: Record<string, unknown>): DeltaRow {

@@ -16,6 +16,40 @@ export interface DialectCase {
 
 const wh1 = { value: 'wh1', type: 'string' };
 
+function restCase(paging: 'page' | 'offset' | 'cursor'): DialectCase {
+  return {
+    dialect: `rest-${paging}`,
+    connectionType: 'rest',
+    entity: () => ({
+      name: 'stock',
+      keyField: 'sku',
+      modifiedField: 'modifiedAt',
+      properties: ['onHand'],
+    }),
+    source: {
+      rest: {
+        path: '/stock',
+        keyFields: ['sku'],
+        modifiedField: 'modifiedAt',
+        sinceParameter: 'modifiedSince',
+        paging: paging === 'cursor' ? 'nextLink' : paging,
+        pageSize: 5,
+      },
+    },
+    fields: {
+      sku: { path: 'sku', type: 'string' },
+      sourceCode: wh1,
+      quantity: { path: 'onHand', type: 'number' },
+    },
+    quantityField: 'onHand',
+    row: (prefix, i, quantity) => [`${prefix}-${i}`, { onHand: quantity }],
+  };
+}
+
+/** The dialects that can read entities by key (notification events). */
+export const keyedDialects = (): DialectCase[] =>
+  dialects.filter((d) => !d.connectionType.startsWith('rest'));
+
 export const dialects: DialectCase[] = [
   {
     dialect: 'odata-v4',
@@ -91,4 +125,7 @@ export const dialects: DialectCase[] = [
       { item: `${prefix}-${i}`, quantityonhand: quantity },
     ],
   },
+  restCase('page'),
+  restCase('offset'),
+  restCase('cursor'),
 ];

@@ -98,6 +98,14 @@ export interface Order {
   grand_total: number;
   base_grand_total: number;
   items: OrderItem[];
+  /** UTC `YYYY-MM-DD HH:MM:SS`, as Commerce writes sales timestamps. */
+  created_at: string;
+  updated_at: string;
+}
+
+/** Commerce's timestamp form: UTC, seconds, no zone suffix. */
+export function commerceTimestamp(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 export interface SalesDocument {
@@ -160,7 +168,11 @@ export class CommerceState {
   }
 
   /** A Commerce order in state `processing` with one simple item per line. */
-  addOrder(incrementId: string, lines: { sku: string; qty: number; price?: number }[]): Order {
+  addOrder(
+    incrementId: string,
+    lines: { sku: string; qty: number; price?: number }[],
+    atMs: number = Date.now(),
+  ): Order {
     const id = this.nextId();
     const items: OrderItem[] = lines.map((line) => ({
       item_id: this.nextId(),
@@ -183,9 +195,17 @@ export class CommerceState {
       grand_total: total,
       base_grand_total: total,
       items,
+      created_at: commerceTimestamp(atMs),
+      updated_at: commerceTimestamp(atMs),
     };
     this.orders.set(id, order);
     return order;
+  }
+
+  /** An order changes (status, comment): its `updated_at` moves. */
+  touchOrder(id: number, status: string, atMs: number = Date.now()): void {
+    const order = this.orders.get(id);
+    if (order) Object.assign(order, { status, updated_at: commerceTimestamp(atMs) });
   }
 
   orderByIncrementId(incrementId: string): Order | undefined {

@@ -1,17 +1,21 @@
 // Entry of the ERP doubles: one HTTP server per ERP dialect — OData v4 (Business Central,
-// Epicor), OData v2 (SAP S/4HANA A2X) or NetSuite SuiteQL — serving one entity set from an
+// Epicor), OData v2 (SAP S/4HANA A2X), NetSuite SuiteQL or a generic REST delta endpoint (page,
+// offset or cursor paging) — serving one entity set from an
 // ErpStore with the paging and date quirks of the real API, bearer auth, a request log, and an
-// `afterPage` hook that lets a test change rows while a poll is between two pages.
+// `afterPage` hook that lets a test change rows while a poll is between two pages, an outage
+// switch (every query answers a 5xx) and a response delay that makes concurrent calls visible.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ErpStore, type ErpEntity } from './erp-store.ts';
 import { metadataOf, queryOData, type Answer } from './odata-dialect.ts';
+import { queryRest } from './rest-dialect.ts';
 import { querySuiteQL } from './suiteql-dialect.ts';
 
 export { ErpStore, type ErpEntity, type ErpRow } from './erp-store.ts';
 export { suiteqlMaxLimit, suiteqlMaxRows } from './suiteql-dialect.ts';
 
-export type ErpDialect = 'odata-v4' | 'odata-v2' | 'suiteql';
+export type ErpDialect =
+  'odata-v4' | 'odata-v2' | 'suiteql' | 'rest-page' | 'rest-offset' | 'rest-cursor';
 
 export interface ErpDoubleOptions {
   dialect: ErpDialect;
@@ -20,6 +24,8 @@ export interface ErpDoubleOptions {
   /** Rows the server returns per page at most, whatever the client asks. Default: 1000. */
   maxPageSize?: number;
   nowMs?: () => number;
+  /** Delay of every query answer, ms (so concurrent requests overlap). Default: 0. */
+  delayMs?: number;
 }
 
 export interface ErpDouble {
@@ -29,6 +35,12 @@ export interface ErpDouble {
   readonly pages: string[];
   /** Called after each data page is computed and before it is sent (1-based page count). */
   afterPage: ((pageNumber: number) => void) | undefined;
+  /** While set, every query is answered with this status (an ERP outage, e.g. 503). */
+  outageStatus: number | undefined;
+  /** Queries answered during an outage. */
+  readonly refused: number;
+  /** Most queries in progress at one time. */
+  readonly maxConcurrent: number;
   close(): Promise<void>;
 }
 
@@ -52,8 +64,15 @@ function suiteqlRoute(store: ErpStore, req: Request): Answer | undefined {
   return querySuiteQL(store, req.url, q);
 }
 
+function restRoute(options: ErpDoubleOptions, store: ErpStore, req: Request): Answer | undefined {
+  if (req.method !== 'GET' || !req.url.pathname.endsWith(`/${store.entity.name}`)) return undefined;
+  const paging = options.dialect.replace('rest-', '') as 'page' | 'offset' | 'cursor';
+  return queryRest(store, { url: req.url, paging, maxPageSize: options.maxPageSize ?? 1000 });
+}
+
 function route(options: ErpDoubleOptions, store: ErpStore, req: Request): Answer | undefined {
   if (options.dialect === 'suiteql') return suiteqlRoute(store, req);
+  if (options.dialect.startsWith('rest-')) return restRoute(options, store, req);
   const version = options.dialect === 'odata-v4' ? 4 : 2;
   if (req.url.pathname.endsWith('/$metadata')) return metadataOf(store, version);
   if (!req.url.pathname.endsWith(`/${store.entity.name}`)) return undefined;
@@ -69,7 +88,13 @@ function route(options: ErpDoubleOptions, store: ErpStore, req: Request): Answer
 export async function startErpDouble(options: ErpDoubleOptions): Promise<ErpDouble> {
   const store = new ErpStore(options.entity, options.nowMs);
   const pages: string[] = [];
-  const double: { afterPage: ErpDouble['afterPage'] } = { afterPage: undefined };
+  const double = {
+    afterPage: undefined as ErpDouble['afterPage'],
+    outageStatus: undefined as number | undefined,
+    refused: 0,
+    maxConcurrent: 0,
+  };
+  let concurrent = 0;
   const server = createServer((req, res) => {
     void (async () => {
       const body = await bodyOf(req);
@@ -78,6 +103,15 @@ export async function startErpDouble(options: ErpDoubleOptions): Promise<ErpDoub
         res.end(JSON.stringify({ error: { code: 'Unauthorized', message: 'bad token' } }));
         return;
       }
+      if (double.outageStatus !== undefined) {
+        double.refused += 1;
+        res.writeHead(double.outageStatus, { 'retry-after': '1' }).end();
+        return;
+      }
+      concurrent += 1;
+      double.maxConcurrent = Math.max(double.maxConcurrent, concurrent);
+      await new Promise((r) => setTimeout(r, options.delayMs ?? 0));
+      concurrent -= 1;
       const url = new URL(req.url ?? '/', 'http://erp.local');
       const answer = route(options, store, {
         url,

@@ -44,6 +44,11 @@ export class ErpStore {
     return row;
   }
 
+  /** Deletes a row: the ERP no longer has the entity. */
+  remove(key: string): void {
+    this.rows.delete(key);
+  }
+
   /** Renames a property in the declared schema and in every row (schema drift). */
   renameProperty(from: string, to: string): void {
     this.entity.properties = this.entity.properties.map((p) => (p === from ? to : p));
