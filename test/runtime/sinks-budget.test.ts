@@ -1,7 +1,8 @@
 // Back-pressure: a connection's concurrency budget shared through real Redis. Waiters of a
 // higher priority are served first, the limit shrinks when calls get slow and grows back, and
-// with the Commerce double answering in 2 s three flows sharing one connection never have more
-// calls in flight than the budget, credit finishes ahead of prices, and nothing is lost.
+// with the Commerce double answering in 2 s three flows sharing one connection (prices, catalog,
+// credit) never have more calls in flight than the budget, credit finishes ahead of prices and
+// catalog, and nothing is lost.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrencyBudget, priorities } from '../../runtime/sinks/budget/budget.ts';
@@ -9,7 +10,13 @@ import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/co
 import { eventually } from '../support/eventually.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
-import { commerceConnection, flowDocumentFor, pipelineFor, token } from './sinks-fixture.ts';
+import {
+  commerceConnection,
+  exampleFields,
+  flowDocumentFor,
+  pipelineFor,
+  token,
+} from './sinks-fixture.ts';
 
 const env = sharedEnvironment();
 const redis = new Redis(env.redisUrl);
@@ -59,7 +66,7 @@ describe('the shared concurrency budget', () => {
 });
 
 describe('back-pressure with Commerce answering in 2 s', () => {
-  it('keeps three flows within the connection budget, credit ahead of prices, nothing lost', async () => {
+  it('keeps prices, catalog and credit within the connection budget, credit first, nothing lost', async () => {
     const instanceId = uniqueName('i');
     const maxInFlight = 3;
     const flowOf = (
@@ -101,6 +108,13 @@ describe('back-pressure with Commerce answering in 2 s', () => {
       },
       1,
     );
+    const catalog = flowOf(
+      'catalog',
+      'product',
+      { ...exampleFields('flow-catalog-products.yaml'), version: { path: 'seq', type: 'integer' } },
+      1,
+    );
+    const products = Array.from({ length: 4 }, (_, i) => `${p}-P${i}`);
     const credit = flowOf('credit', 'companyCredit', {
       companyExternalId: { path: 'customer', type: 'string' },
       creditLimit: { path: 'limit', type: 'decimal' },
@@ -113,16 +127,29 @@ describe('back-pressure with Commerce answering in 2 s', () => {
     const pricingRun = pricing
       .run([skus.map((sku, i) => ({ sku, price: 10 + i, seq: 1 }))])
       .then(() => (finished['pricing'] = Date.now() - started));
+    const catalogRun = catalog
+      .run([
+        products.map((sku) => ({
+          Product: sku,
+          to_Description: { results: [{ ProductDescription: `${sku} name` }] },
+          GrossWeight: '2',
+          seq: 1,
+        })),
+      ])
+      .then(() => (finished['catalog'] = Date.now() - started));
     // Credit arrives while the prices already hold the whole budget.
     await eventually(() => expect(commerce.inFlight().now).toBeGreaterThan(0));
     const creditRun = credit
       .run([companies.map((c, i) => ({ customer: c.reseller_id, limit: 5000 + i, seq: 1 }))])
       .then(() => (finished['credit'] = Date.now() - started));
-    await Promise.all([pricingRun, creditRun]);
+    await Promise.all([pricingRun, catalogRun, creditRun]);
     commerce.setLatency(0);
-    await Promise.all([pricing.close(), credit.close()]);
+    await Promise.all([pricing.close(), catalog.close(), credit.close()]);
     expect(commerce.inFlight().max).toBeLessThanOrEqual(maxInFlight);
     expect(finished['credit']).toBeLessThan(finished['pricing'] ?? 0);
+    expect(finished['credit']).toBeLessThan(finished['catalog'] ?? 0);
+    for (const sku of products)
+      expect(commerce.state.catalog.products.get(sku)).toMatchObject({ name: `${sku} name` });
     skus.forEach((sku, i) => expect(commerce.state.basePrices.get(`${sku}|0`)?.price).toBe(10 + i));
     companies.forEach((c, i) =>
       expect(commerce.state.creditOfCompany(c.id)?.credit_limit).toBe(5000 + i),
@@ -130,6 +157,6 @@ describe('back-pressure with Commerce answering in 2 s', () => {
     expect(Number(await redis.hget(`sf:${instanceId}:budget:target:state`, 'limit'))).toBeLessThan(
       maxInFlight,
     );
-    expect([...pricing.deadLetters, ...credit.deadLetters]).toEqual([]);
-  }, 120_000);
+    expect([...pricing.deadLetters, ...catalog.deadLetters, ...credit.deadLetters]).toEqual([]);
+  }, 180_000);
 });
