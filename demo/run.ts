@@ -14,6 +14,7 @@ import { prepareCluster, exampleObjects } from './cluster.ts';
 import { checkConvergence, worstDriftByFlow, type Convergence } from './convergence.ts';
 import { demoToken, startDoubles } from './doubles.ts';
 import { exampleFlows } from './flows.ts';
+import { withInitialSyncEnds } from './initial-sync.ts';
 import { Generator, actualValues, topics } from './generator.ts';
 import { connectionsFor, flowFor, tokenSecretFor, type DemoFlow } from './overlay.ts';
 import { defaultSize, distributorFor, rngFor } from './seed.ts';
@@ -177,6 +178,12 @@ interface LoopInput {
   operatorExited: Promise<number | string>;
 }
 
+function patternsOf(flows: readonly DemoFlow[]) {
+  return flows.flatMap((f) =>
+    'stalled' in f.scaled ? [] : [{ name: f.name, pattern: f.scaled.pattern }],
+  );
+}
+
 async function loop(input: LoopInput): Promise<number> {
   const { ctx, flows, generator, doubles, cluster, log } = input;
   const budgets = new Map(flows.map((f) => [f.name, budgetOf(f)]));
@@ -189,6 +196,8 @@ async function loop(input: LoopInput): Promise<number> {
   const worstLag = new Map<string, number>();
   let statuses = new Map<string, SyncFlowStatus | undefined>();
   let convergence: Convergence | undefined;
+  let initialSyncEnds = new Map<string, number>();
+  const patterns = patternsOf(flows);
   let operatorDown = false;
   void input.operatorExited.then(() => (operatorDown = true));
   const check = (): Convergence =>
@@ -196,6 +205,7 @@ async function loop(input: LoopInput): Promise<number> {
       expected: generator.ledger.values(),
       actual: actualValues(doubles, generator.ledger),
       budgetMsOf: (flow) => (budgets.get(flow) ?? 0) * 1000,
+      initialSyncEndMsOf: (flow) => initialSyncEnds.get(flow),
       nowMs: ctx.nowMs(),
     });
   for (let tick = 0; !ctx.signal.aborted && ctx.nowMs() < endMs; tick++) {
@@ -203,6 +213,8 @@ async function loop(input: LoopInput): Promise<number> {
     await generator.tick(now);
     statuses = await cluster.statuses().catch(() => statuses);
     recordLag(worstLag, statuses);
+    const podsByFlow = await cluster.podsByFlow().catch(() => new Map());
+    initialSyncEnds = withInitialSyncEnds(initialSyncEnds, patterns, podsByFlow);
     convergence = check();
     worstDrift = worstDriftByFlow(worstDrift, convergence);
     show({
@@ -218,7 +230,18 @@ async function loop(input: LoopInput): Promise<number> {
     await sleepUntil(start + (tick + 1) * 1000, ctx);
   }
   if (ctx.signal.aborted) return 1;
-  return judge({ flows, budgets, worstDrift, worstLag, statuses, final: check(), log });
+  const carried = new Set([...generator.ledger.values()].map((e) => e.flow));
+  const initialSync = { startMs: start, ends: initialSyncEnds, carried };
+  return judge({
+    flows,
+    budgets,
+    worstDrift,
+    worstLag,
+    statuses,
+    initialSync,
+    final: check(),
+    log,
+  });
 }
 
 function judge(input: {
@@ -227,6 +250,8 @@ function judge(input: {
   worstDrift: Map<string, number>;
   worstLag: Map<string, number>;
   statuses: Map<string, SyncFlowStatus | undefined>;
+  /** When the flows were applied, when each one's initial sync ended, which flows carry entities. */
+  initialSync: { startMs: number; ends: Map<string, number>; carried: Set<string> };
   final: Convergence;
   log: (line: string) => void;
 }): number {
@@ -237,6 +262,11 @@ function judge(input: {
       worstDriftMs: input.worstDrift.get(f.name) ?? 0,
       worstLagSeconds: input.worstLag.get(f.name),
       status: input.statuses.get(f.name),
+      initialSyncSeconds: secondsSince(
+        input.initialSync.startMs,
+        input.initialSync.ends.get(f.name),
+      ),
+      carries: input.initialSync.carried.has(f.name),
     }),
   );
   for (const line of summaryLines(verdicts, input.final)) input.log(line);
@@ -246,6 +276,9 @@ function judge(input: {
   );
   return ok ? 0 : 1;
 }
+
+const secondsSince = (startMs: number, atMs: number | undefined): number | undefined =>
+  atMs === undefined ? undefined : Math.max(0, atMs - startMs) / 1000;
 
 function recordLag(
   worst: Map<string, number>,
