@@ -13,6 +13,7 @@ import type { DemoOptions } from './args.ts';
 import { prepareCluster, exampleObjects } from './cluster.ts';
 import { checkConvergence, worstDriftByFlow, type Convergence } from './convergence.ts';
 import { demoToken, startDoubles } from './doubles.ts';
+import { startChaos } from './chaos.ts';
 import { exampleFlows } from './flows.ts';
 import { withInitialSyncEnds } from './initial-sync.ts';
 import { Generator, actualValues, topics } from './generator.ts';
@@ -56,7 +57,9 @@ async function infrastructure(ctx: RunContext, stops: Stops, log: (l: string) =>
     redis: true,
     ...(local ? { node: 'run' as const } : {}),
     log: (line) => log(`[env] ${line}`),
+    keepRunDir: ctx.options.keepLogs,
   });
+  if (ctx.options.keepLogs) log(`local components' folder (kept after stop): ${env.runDir}`);
   stops.push('environment', () => env.stop());
   const kubeconfig = ctx.options.kubeconfig ?? env.kubeconfig ?? '';
   return { env, kubeconfig, kafkaBrokers: env.kafkaBrokers ?? [], redisUrl: env.redisUrl ?? '' };
@@ -161,6 +164,17 @@ async function drive(ctx: RunContext, stops: Stops, log: (l: string) => void): P
     ...flows.map((f) => f.manifest),
   ]);
   log(`ready in ${Math.round((ctx.nowMs() - started) / 1000)}s; operator log: ${operator.logFile}`);
+  const node = infra.env.node;
+  if (ctx.options.chaosSeconds !== undefined && node) {
+    const chaos = startChaos({
+      everyMs: ctx.options.chaosSeconds * 1000,
+      namespace,
+      processes: () => node.processes(),
+      kill: (pid) => process.kill(pid, 'SIGKILL'),
+      log,
+    });
+    stops.push('chaos', () => Promise.resolve(chaos.stop()));
+  }
   const generator = new Generator(
     { distributor, doubles, producer, rng: rngFor(7), speed: ctx.options.speed, flows: names },
     ctx.nowMs(),
