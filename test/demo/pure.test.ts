@@ -3,6 +3,7 @@
 // 80-column table.
 import { describe, expect, it } from 'vitest';
 import { parseDemoArgs } from '../../demo/args.ts';
+import { flowOfPod, victimOf } from '../../demo/chaos.ts';
 import { checkConvergence, worstDriftByFlow, type Expected } from '../../demo/convergence.ts';
 import { initialSyncEndOf, withInitialSyncEnds, type PodFacts } from '../../demo/initial-sync.ts';
 import { flowFor } from '../../demo/overlay.ts';
@@ -15,10 +16,18 @@ const names = flows.map((f) => f.metadata?.name ?? '');
 
 describe('flags', () => {
   it.each([
-    [['--speed', '60', '--duration', '120'], { speed: 60, durationSeconds: 120, help: false }],
-    [[], { speed: 1, help: false }],
-    [['--flows', 'credit,orders'], { speed: 1, help: false, flows: ['credit', 'orders'] }],
-    [['--kubeconfig', '/k'], { speed: 1, help: false, kubeconfig: '/k' }],
+    [
+      ['--speed', '60', '--duration', '120'],
+      { speed: 60, durationSeconds: 120, help: false, keepLogs: false },
+    ],
+    [[], { speed: 1, help: false, keepLogs: false }],
+    [
+      ['--flows', 'credit,orders'],
+      { speed: 1, help: false, keepLogs: false, flows: ['credit', 'orders'] },
+    ],
+    [['--kubeconfig', '/k'], { speed: 1, help: false, keepLogs: false, kubeconfig: '/k' }],
+    [['--chaos', '--keep-logs'], { speed: 1, help: false, keepLogs: true, chaosSeconds: 20 }],
+    [['--chaos-every', '5'], { speed: 1, help: false, keepLogs: false, chaosSeconds: 5 }],
   ])('%j parses', (argv, expected) => {
     expect(parseDemoArgs(argv, names)).toEqual({ options: expected });
   });
@@ -26,6 +35,8 @@ describe('flags', () => {
     [['--speed', '0'], '--speed must be a positive number; got 0'],
     [['--duration', 'x'], '--duration must be a positive number; got x'],
     [['--flows', 'nope'], '--flows: no flow named nope'],
+    [['--chaos', '--kubeconfig', '/k'], '--chaos kills processes of the local node'],
+    [['--chaos-every', '0'], '--chaos-every must be a positive number; got 0'],
   ])('%j is refused', (argv, problem) => {
     const parsed = parseDemoArgs(argv, names);
     expect('problems' in parsed && parsed.problems.join()).toContain(problem);
@@ -162,6 +173,34 @@ describe('initial sync end', () => {
         ['b', 20],
       ]),
     );
+  });
+});
+
+describe('chaos', () => {
+  it.each([
+    ['credit-5c4777954b-kd8p8', 'credit'],
+    ['inventory-fast-68b4c95c9b-fkf2w', 'inventory-fast'],
+    ['pricing-contract-29412345-x7k2q', 'pricing-contract'],
+  ])('pod %s belongs to flow %s', (pod, flow) => {
+    expect(flowOfPod(pod)).toBe(flow);
+  });
+  it('kills a runtime of this namespace, one flow after the other', () => {
+    const p = (namespace: string, pod: string, container: string, pid: number) => ({
+      namespace,
+      pod,
+      container,
+      pid,
+    });
+    const processes = [
+      p('demo', 'orders-5f5974f79b-jvb98', 'runtime', 3),
+      p('other', 'credit-75f757cf45-6zd54', 'runtime', 9),
+      p('demo', 'inventory-fast-5bfdc5c56c-g4xbg', 'runtime', 1),
+      p('demo', 'inventory-fast-5bfdc5c56c-nb6ts', 'runtime', 2),
+      p('demo', 'orders-5f5974f79b-jvb98', 'sidecar', 4),
+    ];
+    const pids = [0, 1, 2].map((round) => victimOf(processes, 'demo', round)?.pid);
+    expect(pids).toEqual([1, 3, 1]);
+    expect(victimOf([], 'demo', 0)).toBeUndefined();
   });
 });
 
