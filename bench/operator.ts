@@ -146,7 +146,8 @@ async function measureOperator(admin: KubeClient, kubeconfig: string): Promise<O
     'false',
   ];
   args.push('--metrics-port', String(metricsPort), '--probe-port', String(metricsPort + 1));
-  args.push('--max-concurrent-reconciles', '8', '--log-level', 'warn');
+  // As many workers as the direct creation has parallel requests.
+  args.push('--max-concurrent-reconciles', String(concurrency), '--log-level', 'warn');
   const operator = spawn(process.execPath, [...heapFlags, ...args], {
     cwd: join(import.meta.dirname, '..'),
     env: { ...process.env, KUBECONFIG: kubeconfig },
@@ -165,6 +166,8 @@ async function measureOperator(admin: KubeClient, kubeconfig: string): Promise<O
     const stat = readFileSync(`/proc/${operator.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     const cpuSeconds = (Number(stat[11]) + Number(stat[12])) / 100;
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    if (process.env['BENCH_METRICS_FILE'])
+      writeFileSync(process.env['BENCH_METRICS_FILE'], metrics);
     return { ready, operatorMs, peakRssKb, cpuSeconds, requests: operatorRequests(metrics) };
   } finally {
     operator.kill('SIGTERM');

@@ -17,6 +17,7 @@ import {
   type Controller,
   type Informer,
 } from './controller/manager.ts';
+import { replayControllerFor } from './controller/replay-controller.ts';
 import { syncFlowControllerFor } from './controller/syncflow-controller.ts';
 import { createKubeClient, type KubeClient } from './kube/client.ts';
 import {
@@ -41,7 +42,7 @@ export interface Controllers {
   controllers: Controller[];
 }
 
-/** The controllers this process runs: SyncFlow. */
+/** The controllers this process runs: SyncFlow and SyncFlowReplay. */
 function controllersFor(deps: ControllerDeps): Controllers {
   const { config } = deps;
   const syncFlow = syncFlowControllerFor({
@@ -55,7 +56,20 @@ function controllersFor(deps: ControllerDeps): Controllers {
     maxConcurrentReconciles: config.maxConcurrentReconciles,
     shutdownGracePeriodMs: config.shutdownGracePeriodMs,
   });
-  return { informers: syncFlow.informers, controllers: [syncFlow.controller] };
+  // The replays' progress in Redis is not read yet: their status follows the Job alone.
+  const replay = replayControllerFor({
+    client: deps.client,
+    log: deps.log,
+    metrics: deps.metrics,
+    namespace: config.namespace,
+    image: config.image,
+    instanceId: config.instanceId,
+    identity: deps.identity,
+  });
+  return {
+    informers: [...syncFlow.informers, ...replay.informers],
+    controllers: [syncFlow.controller, replay.controller],
+  };
 }
 
 function readConfig(): Config | undefined {

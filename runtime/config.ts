@@ -30,6 +30,15 @@ export const runtimeEnvSchema = z.object({
   SYNCFLOW_APPROVED_RUN: z.string().min(1).max(256).optional(),
   /** Batch: directory where the export is mounted; source.file.path is read below it instead of over HTTP. Default: none (HTTP). */
   SYNCFLOW_BATCH_DIR: z.string().min(1).optional(),
+  /** Replay: `{replay name}.{spec hash}`, naming its progress hash and consumer group. Default: none. */
+  SYNCFLOW_REPLAY_ID: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{0,252}$/)
+    .optional(),
+  /** Replay: RFC 3339 time to replay from. Default: none. */
+  SYNCFLOW_REPLAY_FROM: z.iso.datetime({ offset: true }).optional(),
+  /** Replay: log re-reads the source, deadLetter redrives the dead-letter topic. Default: log. */
+  SYNCFLOW_REPLAY_SOURCE: z.enum(['log', 'deadLetter']).default('log'),
   /** Test only: probability of SIGKILLing itself between the sink's write and the gate's record. Default: 0. */
   SYNCFLOW_FAULT_AFTER_SINK: z.coerce.number().min(0).max(1).default(0),
 });

@@ -1,4 +1,4 @@
-// The runtime's composition root: `runtime/main.ts <consume|poll|batch>`. Reads the environment
+// The runtime's composition root: `runtime/main.ts <consume|poll|batch|replay>`. Reads the environment
 // and the flow document (SYNCFLOW_CONFIG, under SYNCFLOW_ROOT when set), builds the logger and
 // the Kafka/Redis clients, refuses an evicting Redis, serves metrics, and runs the mode until
 // SIGTERM (exit 0 after the batch in flight is committed) or a fatal error (exit 1).
@@ -12,10 +12,11 @@ import { runtimeMetricsFor, serveMetrics } from './metrics/metrics.ts';
 import { runConsume } from './modes/consume.ts';
 import { runBatch } from './modes/batch.ts';
 import { runPoll } from './modes/poll.ts';
+import { replayRefusedExitCode, runReplay } from './modes/replay.ts';
 import type { RunRecord } from './state/run-record.ts';
 import { baseSettingsFor, settingsFor, type RuntimeSettings } from './settings.ts';
 
-const modes = ['consume', 'poll', 'batch'] as const;
+const modes = ['consume', 'poll', 'batch', 'replay'] as const;
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`${message}\n`);
@@ -178,6 +179,42 @@ async function pollOrBatch(
   }
 }
 
+/** A SyncFlowReplay's Job: exit 0 completed, 5 refused for good (no retry), 1 failed. */
+async function replay(
+  config: Readonly<RuntimeConfig>,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<number> {
+  const { SYNCFLOW_REPLAY_ID: id, SYNCFLOW_REPLAY_FROM: fromIso } = config.env;
+  if (id === undefined || fromIso === undefined)
+    fail('runtime replay needs SYNCFLOW_REPLAY_ID and SYNCFLOW_REPLAY_FROM');
+  const files = { read: (path: string) => readFileSync(path, 'utf8'), pathOf: config.pathOf };
+  const settings = baseSettingsFor(config.flow, files);
+  const redis = await redisFor(settings, log, signal);
+  await assertRedisKeepsKeys(redis);
+  try {
+    const outcome = await runReplay({
+      config: config.flow,
+      files,
+      redis,
+      kafkaFor: (s) => kafkaFor(s, log),
+      log,
+      signal,
+      gate: {
+        idTtlSeconds: config.env.SYNCFLOW_GATE_ID_TTL_SECONDS,
+        leaseMs: config.env.SYNCFLOW_GATE_LEASE_MS,
+        mode: config.env.SYNCFLOW_GATE_MODE,
+      },
+      replay: { id, fromIso, source: config.env.SYNCFLOW_REPLAY_SOURCE },
+      nowMs: () => Date.now(),
+    });
+    if (outcome.phase === 'Failed') return outcome.refused ? replayRefusedExitCode : 1;
+    return 0;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function main(): Promise<void> {
   const mode = process.argv[2];
   if (!modes.includes(mode as (typeof modes)[number]))
@@ -185,7 +222,7 @@ async function main(): Promise<void> {
   const loaded = loadConfig(process.env, (path) => readFileSync(path, 'utf8'));
   if (!loaded.ok) fail(loaded.error);
   const { config } = loaded;
-  if (config.flow.plan.mode !== mode)
+  if (mode !== 'replay' && config.flow.plan.mode !== mode)
     fail(`flow config plans mode ${config.flow.plan.mode}, but the runtime was started as ${mode}`);
   const log = pino({
     level: config.env.SYNCFLOW_LOG_LEVEL,
@@ -202,6 +239,7 @@ async function main(): Promise<void> {
     });
   }
   try {
+    if (mode === 'replay') process.exit(await replay(config, log, controller.signal));
     if (mode === 'poll' || mode === 'batch')
       process.exit(await pollOrBatch(mode, config, log, controller.signal));
     await consume(config, log, controller.signal);

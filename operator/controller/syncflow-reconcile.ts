@@ -111,8 +111,22 @@ async function recordTransitions(
   result: Plan,
 ): Promise<void> {
   const regarding = { ...flow, apiVersion, kind: 'SyncFlow' };
-  for (const event of transitionsOf(flow.status, result))
-    await deps.events.record(regarding, event);
+  await Promise.all(
+    transitionsOf(flow.status, result).map((event) => deps.events.record(regarding, event)),
+  );
+}
+
+const workloadKinds = new Set(['Deployment', 'CronJob', 'Job']);
+
+/**
+ * Children in two rounds, each in parallel: what pods need (ConfigMap, ServiceAccount) first,
+ * so a workload never starts pods that wait for them; then the workload.
+ */
+async function applyChildren(deps: SyncFlowReconcilerDeps, children: Plan['apply']): Promise<void> {
+  const apply = (child: Plan['apply'][number]): Promise<unknown> =>
+    deps.client.apply(resourceOfKind(child.kind ?? ''), child as KubernetesObject);
+  await Promise.all(children.filter((c) => !workloadKinds.has(c.kind ?? '')).map(apply));
+  await Promise.all(children.filter((c) => workloadKinds.has(c.kind ?? '')).map(apply));
 }
 
 async function reconcileFlow(
@@ -124,14 +138,14 @@ async function reconcileFlow(
   const namespace = request.namespace ?? '';
   if (!flow || flow.metadata?.deletionTimestamp) return {};
   const result = planFor(deps, namespace, flow);
-  for (const child of result.apply)
-    await deps.client.apply(resourceOfKind(child.kind ?? ''), child as KubernetesObject);
+  await applyChildren(deps, result.apply);
   for (const ref of result.prune)
     await deps.client.delete(resourceOfKind(ref.kind), { namespace, name: ref.name });
   const patch = statusPatchFor(flow.status, result.status, deps.clock.now());
   if (patch) {
     await deps.client.patchStatus(syncFlows, request, patch);
-    await recordTransitions(deps, flow, result);
+    // Like client-go's event broadcaster: events never hold the reconcile (record never rejects).
+    void recordTransitions(deps, flow, result);
   }
   context.log.debug(
     {
