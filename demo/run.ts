@@ -192,6 +192,20 @@ interface LoopInput {
   operatorExited: Promise<number | string>;
 }
 
+/**
+ * After --duration the generator stops and the demo waits, at most the longest budget, for the
+ * changes still in flight: zero drift is then what every flow owes, not a race with the clock.
+ */
+function phaseOf(
+  nowMs: number,
+  endMs: number,
+  settleUntilMs: number,
+  convergence: Convergence | undefined,
+): 'run' | 'settle' | 'done' {
+  if (nowMs < endMs) return 'run';
+  return nowMs >= settleUntilMs || convergence?.drifted.length === 0 ? 'done' : 'settle';
+}
+
 function patternsOf(flows: readonly DemoFlow[]) {
   return flows.flatMap((f) =>
     'stalled' in f.scaled ? [] : [{ name: f.name, pattern: f.scaled.pattern }],
@@ -202,10 +216,7 @@ async function loop(input: LoopInput): Promise<number> {
   const { ctx, flows, generator, doubles, cluster, log } = input;
   const budgets = new Map(flows.map((f) => [f.name, budgetOf(f)]));
   const start = ctx.nowMs();
-  const endMs =
-    ctx.options.durationSeconds === undefined
-      ? Infinity
-      : start + ctx.options.durationSeconds * 1000;
+  const endMs = start + (ctx.options.durationSeconds ?? Infinity) * 1000;
   let worstDrift = new Map<string, number>();
   const worstLag = new Map<string, number>();
   let statuses = new Map<string, SyncFlowStatus | undefined>();
@@ -222,9 +233,13 @@ async function loop(input: LoopInput): Promise<number> {
       initialSyncEndMsOf: (flow) => initialSyncEnds.get(flow),
       nowMs: ctx.nowMs(),
     });
-  for (let tick = 0; !ctx.signal.aborted && ctx.nowMs() < endMs; tick++) {
+  const settleUntilMs = endMs + Math.max(0, ...budgets.values()) * 1000;
+  for (let tick = 0; !ctx.signal.aborted; tick++) {
     const now = ctx.nowMs();
-    await generator.tick(now);
+    const phase = phaseOf(now, endMs, settleUntilMs, convergence);
+    if (phase === 'done') break;
+    if (phase === 'run') await generator.tick(now);
+    else if (now - endMs < 1000) log('duration over: no more changes; the last ones land');
     statuses = await cluster.statuses().catch(() => statuses);
     recordLag(worstLag, statuses);
     const podsByFlow = await cluster.podsByFlow().catch(() => new Map());
