@@ -33,9 +33,13 @@ export function startChaos(options: {
   processes: () => NodeProcess[];
   kill: (pid: number) => void;
   log: (line: string) => void;
+  /** No kill from then on (the end of --duration): the verdict judges a recovered system. */
+  untilMs: number;
+  nowMs: () => number;
 }): Chaos {
   let round = 0;
   const timer = setInterval(() => {
+    if (options.nowMs() >= options.untilMs) return;
     const victim = victimOf(options.processes(), options.namespace, round);
     round += 1;
     if (victim === undefined) return;

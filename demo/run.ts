@@ -172,6 +172,8 @@ async function drive(ctx: RunContext, stops: Stops, log: (l: string) => void): P
       processes: () => node.processes(),
       kill: (pid) => process.kill(pid, 'SIGKILL'),
       log,
+      untilMs: ctx.nowMs() + (ctx.options.durationSeconds ?? Infinity) * 1000,
+      nowMs: ctx.nowMs,
     });
     stops.push('chaos', () => Promise.resolve(chaos.stop()));
   }
@@ -193,17 +195,28 @@ interface LoopInput {
 }
 
 /**
- * After --duration the generator stops and the demo waits, at most the longest budget, for the
- * changes still in flight: zero drift is then what every flow owes, not a race with the clock.
+ * After --duration the generator (and --chaos) stops and the demo waits, at most the longest
+ * budget, for the changes in flight and for every flow to be Ready: zero drift is then what
+ * every flow owes, not a race with the clock.
  */
 function phaseOf(
   nowMs: number,
   endMs: number,
   settleUntilMs: number,
-  convergence: Convergence | undefined,
+  settled: boolean,
 ): 'run' | 'settle' | 'done' {
   if (nowMs < endMs) return 'run';
-  return nowMs >= settleUntilMs || convergence?.drifted.length === 0 ? 'done' : 'settle';
+  return nowMs >= settleUntilMs || settled ? 'done' : 'settle';
+}
+
+/** Every flow Ready: after --chaos, a pod just killed must be back before the verdict. */
+function allReady(
+  flows: readonly DemoFlow[],
+  statuses: Map<string, SyncFlowStatus | undefined>,
+): boolean {
+  return flows.every(
+    (f) => statuses.get(f.name)?.conditions?.find((c) => c.type === 'Ready')?.status === 'True',
+  );
 }
 
 function patternsOf(flows: readonly DemoFlow[]) {
@@ -222,7 +235,6 @@ async function loop(input: LoopInput): Promise<number> {
   let statuses = new Map<string, SyncFlowStatus | undefined>();
   let convergence: Convergence | undefined;
   let initialSyncEnds = new Map<string, number>();
-  const patterns = patternsOf(flows);
   let operatorDown = false;
   void input.operatorExited.then(() => (operatorDown = true));
   const check = (): Convergence =>
@@ -236,14 +248,15 @@ async function loop(input: LoopInput): Promise<number> {
   const settleUntilMs = endMs + Math.max(0, ...budgets.values()) * 1000;
   for (let tick = 0; !ctx.signal.aborted; tick++) {
     const now = ctx.nowMs();
-    const phase = phaseOf(now, endMs, settleUntilMs, convergence);
+    const settled = convergence?.drifted.length === 0 && allReady(flows, statuses);
+    const phase = phaseOf(now, endMs, settleUntilMs, settled);
     if (phase === 'done') break;
     if (phase === 'run') await generator.tick(now);
     else if (now - endMs < 1000) log('duration over: no more changes; the last ones land');
     statuses = await cluster.statuses().catch(() => statuses);
     recordLag(worstLag, statuses);
     const podsByFlow = await cluster.podsByFlow().catch(() => new Map());
-    initialSyncEnds = withInitialSyncEnds(initialSyncEnds, patterns, podsByFlow);
+    initialSyncEnds = withInitialSyncEnds(initialSyncEnds, patternsOf(flows), podsByFlow);
     convergence = check();
     worstDrift = worstDriftByFlow(worstDrift, convergence);
     show({
