@@ -87,7 +87,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['operator/plan/**/*.ts', 'runtime/flow/**/*.ts', 'crds/**/*.ts'],
+    files: [
+      'operator/plan/**/*.ts',
+      'operator/lag/**/*.ts',
+      'runtime/flow/**/*.ts',
+      'crds/**/*.ts',
+    ],
     ignores: ['crds/generate.ts', '**/*.test.ts'],
     rules: {
       'no-restricted-imports': [

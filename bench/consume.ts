@@ -113,6 +113,9 @@ function settingsFor(options: {
       flow: 'inventory',
       entity: 'sourceItem',
       tierKeyPrefix: `sf:bench-${run}:tiers:commerce`,
+      addressKeyPrefix: `sf:bench-${run}:addresses:commerce`,
+      customerIdAttribute: 'erp_id',
+      addressIdAttribute: 'erp_address_id',
       batchSize: 100,
       companyLookupField: 'reseller_id',
       client: {

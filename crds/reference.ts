@@ -27,11 +27,11 @@ export function dataKey(description: string, fallback: string): z.ZodDefault<z.Z
     .describe(`${description} Default: ${fallback}.`);
 }
 
-/** A Secret in the same namespace, named by the user; the operator mounts it, never reads it. */
+/** A Secret in the same namespace, named by the user; mounted into pods, read by the operator only for kafka/redis connections (lag). */
 export const secretRefSchema = z
   .object({ name: objectName('Name of a Secret in the same namespace.') })
   .describe(
-    'A Secret in the same namespace; mounted into the flow pods as files, never read by the operator.',
+    'A Secret in the same namespace; mounted into the flow pods as files. The operator reads (get) only those of kafka and redis connections, to measure lag.',
   );
 export type SecretRef = z.infer<typeof secretRefSchema>;
 

@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       maxConcurrentReconciles: 2,
       shutdownGracePeriodMs: 25_000,
       requestTimeoutMs: 30_000,
+      lagRefreshMs: 10_000,
       logLevel: 'info',
     });
   });

@@ -77,6 +77,12 @@ const settings = {
     schema: positiveMs.default(30_000),
     help: 'Deadline of one Kubernetes API request (watches excepted). Default: 30000.',
   },
+  lagRefreshMs: {
+    flag: 'lag-refresh-ms',
+    env: 'SYNCFLOW_LAG_REFRESH_MS',
+    schema: z.coerce.number().int().min(1_000).default(10_000),
+    help: "How often each flow's lag and last run are read from its Redis and Kafka. Status numbers are written at most every 30 s whatever this is; condition changes at once. Default: 10000.",
+  },
   logLevel: {
     flag: 'log-level',
     env: 'SYNCFLOW_LOG_LEVEL',

@@ -17,9 +17,17 @@ import {
   type Controller,
   type Informer,
 } from './controller/manager.ts';
+import { FlowMetrics } from './controller/flow-metrics.ts';
 import { replayControllerFor } from './controller/replay-controller.ts';
 import { syncFlowControllerFor } from './controller/syncflow-controller.ts';
-import { createKubeClient, type KubeClient } from './kube/client.ts';
+import { systemClock } from './clock.ts';
+import { createKubeClient, type KubeClient, type KubernetesObject } from './kube/client.ts';
+import { ConnectionClients, FlowStateReader } from './state/flow-state.ts';
+import { replayProgressReader } from './state/replay-progress.ts';
+import { syncConnections } from './controller/syncflow-resources.ts';
+import type { SyncConnectionSpec } from '../crds/connection.ts';
+
+type SyncConnectionObject = KubernetesObject & { spec?: SyncConnectionSpec };
 import {
   HttpServer,
   cachesSynced,
@@ -35,6 +43,8 @@ export interface ControllerDeps {
   log: Logger;
   metrics: OperatorMetrics;
   identity: string;
+  flowMetrics: FlowMetrics;
+  connectionClients: ConnectionClients;
 }
 
 export interface Controllers {
@@ -55,8 +65,12 @@ function controllersFor(deps: ControllerDeps): Controllers {
     identity: deps.identity,
     maxConcurrentReconciles: config.maxConcurrentReconciles,
     shutdownGracePeriodMs: config.shutdownGracePeriodMs,
+    lag: {
+      reader: new FlowStateReader({ clients: deps.connectionClients }),
+      metrics: deps.flowMetrics,
+      refreshMs: config.lagRefreshMs,
+    },
   });
-  // The replays' progress in Redis is not read yet: their status follows the Job alone.
   const replay = replayControllerFor({
     client: deps.client,
     log: deps.log,
@@ -65,6 +79,12 @@ function controllersFor(deps: ControllerDeps): Controllers {
     image: config.image,
     instanceId: config.instanceId,
     identity: deps.identity,
+    progress: replayProgressReader({
+      clients: deps.connectionClients,
+      instanceId: config.instanceId,
+      connectionSpec: async (namespace, name) =>
+        (await deps.client.get<SyncConnectionObject>(syncConnections, { namespace, name }))?.spec,
+    }),
   });
   return {
     informers: [...syncFlow.informers, ...replay.informers],
@@ -127,6 +147,25 @@ function kubeConfigFor(env: NodeJS.ProcessEnv): KubeConfig {
   return kubeConfig;
 }
 
+function leaderElectorFor(
+  deps: Pick<ControllerDeps, 'config' | 'client' | 'log' | 'metrics' | 'identity'>,
+): LeaderElector | undefined {
+  const { config, log } = deps;
+  if (!config.leaderElection) return undefined;
+  return new LeaderElector({
+    leases: deps.client.api(CoordinationV1Api),
+    namespace: config.leaseNamespace,
+    name: config.leaseName,
+    identity: deps.identity,
+    log,
+    metrics: deps.metrics,
+    onLost: () => {
+      log.fatal('leadership lost; exiting so that only the new leader writes');
+      process.exit(1);
+    },
+  });
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   if (!config) return;
@@ -140,21 +179,18 @@ async function main(): Promise<void> {
     requestTimeoutMs: config.requestTimeoutMs,
   });
   const identity = `${process.env['POD_NAME'] ?? hostname()}_${randomUUID().slice(0, 8)}`;
-  const { informers, controllers } = controllersFor({ config, client, log, metrics, identity });
-  const leaderElector = config.leaderElection
-    ? new LeaderElector({
-        leases: client.api(CoordinationV1Api),
-        namespace: config.leaseNamespace,
-        name: config.leaseName,
-        identity,
-        log,
-        metrics,
-        onLost: () => {
-          log.fatal('leadership lost; exiting so that only the new leader writes');
-          process.exit(1);
-        },
-      })
-    : undefined;
+  // Redis and Kafka clients per SyncConnection, built on demand from the connection's Secret.
+  const connectionClients = new ConnectionClients({ kube: client, log, clock: systemClock });
+  const { informers, controllers } = controllersFor({
+    config,
+    client,
+    log,
+    metrics,
+    identity,
+    flowMetrics: new FlowMetrics(registry),
+    connectionClients,
+  });
+  const leaderElector = leaderElectorFor({ config, client, log, metrics, identity });
   const probes = probeRoutes({
     healthz: { ping, workers: workersNotWedged(() => controllers, 10 * 60_000) },
     readyz: { informers: cachesSynced(() => informers) },
@@ -180,6 +216,7 @@ async function main(): Promise<void> {
     'operator starting',
   );
   await manager.run(stop.signal);
+  await connectionClients.close();
 }
 
 main().then(

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { FlowConfig } from '../crds/flow-config.ts';
 import { parseDuration } from '../crds/syncflow.ts';
 import type { SyncConnectionSpec } from '../crds/connection.ts';
+import { consumerGroupFor } from '../crds/flow-state-keys.ts';
 import { FatalError } from './errors.ts';
 import type { FlowDefinition, FlowKind } from './flow/flow.ts';
 import type { CommerceAuth, CommerceSinkOptions } from './sinks/commerce/commerce-sink.ts';
@@ -54,6 +55,8 @@ const supported: Record<string, { flow: FlowKind; entities: readonly string[] }>
   pricing: { flow: 'pricing', entities: ['base', 'tier', 'special', 'sharedCatalog'] },
   orderStatus: { flow: 'orderStatus', entities: ['shipment', 'invoice'] },
   order: { flow: 'order', entities: ['salesOrder'] },
+  catalog: { flow: 'catalog', entities: ['product'] },
+  customer: { flow: 'customer', entities: ['company', 'buyer', 'address'] },
 };
 
 /** Where the operator mounts a connection's CA bundle entry (ConfigMap or Secret). */
@@ -141,6 +144,9 @@ function commerceOf(config: FlowConfig, files: FileAccess, kind: FlowKind): Comm
     batchSize: sink.commerce?.batchSize ?? 20,
     companyLookupField: 'reseller_id',
     tierKeyPrefix: `sf:${config.instanceId}:tiers:${sink.connection}`,
+    addressKeyPrefix: `sf:${config.instanceId}:addresses:${sink.connection}`,
+    customerIdAttribute: 'erp_id',
+    addressIdAttribute: 'erp_address_id',
     client: {
       url: spec.url,
       storeCode: sink.commerce?.storeCode ?? spec.commerce?.storeCode ?? 'all',
@@ -192,7 +198,11 @@ function kafkaOf(config: FlowConfig, files: FileAccess): RuntimeSettings['kafka'
     ssl: spec.tls !== undefined,
     topic: kafka.topic,
     deadLetterTopic: kafka.deadLetterTopic ?? `${kafka.topic}.dlq`,
-    groupId: `sf.${config.instanceId}.${config.flow.namespace}.${config.flow.name}`,
+    groupId: consumerGroupFor({
+      instanceId: config.instanceId,
+      namespace: config.flow.namespace,
+      name: config.flow.name,
+    }),
     fromBeginning: initialSync?.from !== 'now',
   };
 }
@@ -295,7 +305,7 @@ function kindOf(config: FlowConfig): FlowKind {
   const kind = supported[spec.flow];
   if (!kind || !kind.entities.includes(spec.entity))
     throw new FatalError(
-      `flow.spec.flow: ${spec.flow}/${spec.entity} is not implemented in this build (inventory, credit, pricing, orderStatus and order are)`,
+      `flow.spec.flow: ${spec.flow}/${spec.entity} is not implemented in this build (inventory, credit, pricing, orderStatus, order, catalog/product and customer are)`,
     );
   return kind.flow;
 }

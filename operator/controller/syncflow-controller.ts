@@ -13,6 +13,7 @@ import { flowLabel } from '../plan/plan.ts';
 import { Controller } from './controller.ts';
 import { Informer } from './informer.ts';
 import { podStatusOnly } from './cache-transform.ts';
+import type { LagRefreshDeps } from './lag-refresh.ts';
 import type { OperatorMetrics } from './metrics.ts';
 import { keyOf, type Change } from './object-cache.ts';
 import {
@@ -36,6 +37,8 @@ export interface SyncFlowControllerOptions {
   maxConcurrentReconciles?: number;
   shutdownGracePeriodMs?: number;
   clock?: Clock;
+  /** Lag and run outcomes: where to read them, the per-flow metrics, how often. None: not measured. */
+  lag?: Omit<LagRefreshDeps, 'instanceId' | 'clock' | 'allowances'> & { refreshMs: number };
 }
 
 export interface SyncFlowController {
@@ -76,6 +79,15 @@ function connectionKeys(flows: Informer<SyncFlowObject>): KeyMapper {
   };
 }
 
+function lagDepsFor(
+  options: SyncFlowControllerOptions,
+  clock: Clock,
+): { lag?: LagRefreshDeps & { refreshMs: number } } {
+  if (!options.lag) return {};
+  const { instanceId } = options;
+  return { lag: { ...options.lag, instanceId, clock, allowances: new Map() } };
+}
+
 export function syncFlowControllerFor(options: SyncFlowControllerOptions): SyncFlowController {
   const { client, log, namespace } = options;
   const clock = options.clock ?? systemClock;
@@ -113,6 +125,7 @@ export function syncFlowControllerFor(options: SyncFlowControllerOptions): SyncF
       events,
       settings: { image: options.image, instanceId: options.instanceId },
       clock,
+      ...lagDepsFor(options, clock),
     }),
     log,
     metrics: options.metrics,

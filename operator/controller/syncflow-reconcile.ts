@@ -2,7 +2,8 @@
 // its connections, children and pods from the caches → plan → server-side apply each changed child
 // → delete children no longer wanted → patch status only if it changed → record transition Events.
 // A flow that cannot be planned gets Stalled in its status and a TerminalError: no retry until
-// the flow (or a connection) changes. It never reads Secrets.
+// the flow (or a connection) changes. With a lag step (lag-refresh.ts), the same status patch
+// carries the lag and run outcome, and the flow is requeued to measure again.
 import { apiVersion } from '../../crds/syncflow.ts';
 import type { SyncFlowStatus } from '../../crds/syncflow.ts';
 import type { Clock } from '../clock.ts';
@@ -18,6 +19,7 @@ import {
   type Plan,
 } from '../plan/plan.ts';
 import type { Informer } from './informer.ts';
+import { refreshLag, type LagRefreshDeps } from './lag-refresh.ts';
 import type {
   ReconcileContext,
   ReconcileRequest,
@@ -45,6 +47,8 @@ export interface SyncFlowReconcilerDeps {
   events: Pick<EventRecorder, 'record'>;
   settings: OperatorSettings;
   clock: Clock;
+  /** Measures lag and run outcomes every `refreshMs`; none in tests of the planner alone. */
+  lag?: LagRefreshDeps & { refreshMs: number };
 }
 
 const possibleChildNames = (name: string): [string, string][] => [
@@ -120,13 +124,51 @@ const workloadKinds = new Set(['Deployment', 'CronJob', 'Job']);
 
 /**
  * Children in two rounds, each in parallel: what pods need (ConfigMap, ServiceAccount) first,
- * so a workload never starts pods that wait for them; then the workload.
+ * so a workload never starts pods that wait for them; then the workload; then what is pruned.
  */
-async function applyChildren(deps: SyncFlowReconcilerDeps, children: Plan['apply']): Promise<void> {
+async function applyChildren(
+  deps: SyncFlowReconcilerDeps,
+  namespace: string,
+  { apply: children, prune }: Plan,
+): Promise<void> {
   const apply = (child: Plan['apply'][number]): Promise<unknown> =>
     deps.client.apply(resourceOfKind(child.kind ?? ''), child as KubernetesObject);
   await Promise.all(children.filter((c) => !workloadKinds.has(c.kind ?? '')).map(apply));
   await Promise.all(children.filter((c) => workloadKinds.has(c.kind ?? '')).map(apply));
+  for (const ref of prune)
+    await deps.client.delete(resourceOfKind(ref.kind), { namespace, name: ref.name });
+}
+
+/** The status once `patch` (a JSON merge patch of status, null = remove) is applied. */
+function patched(status: SyncFlowStatus | undefined, patch: Record<string, unknown> | undefined) {
+  if (!patch) return status;
+  const next: Record<string, unknown> = { ...status };
+  for (const [field, value] of Object.entries(patch))
+    if (value === null) delete next[field];
+    else next[field] = value;
+  return next as SyncFlowStatus;
+}
+
+/** The reconcile's own status patch plus the lag step's, which also carries the conditions. */
+async function statusPatchWithLag(
+  deps: SyncFlowReconcilerDeps,
+  request: ReconcileRequest,
+  flow: SyncFlowObject,
+  result: Plan,
+): Promise<Record<string, unknown> | undefined> {
+  const owned = statusPatchFor(flow.status, result.status, deps.clock.now());
+  const pattern = result.status.pattern;
+  if (!deps.lag || result.stalled || !pattern) return owned;
+  const lag = await refreshLag(deps.lag, {
+    namespace: request.namespace ?? '',
+    name: request.name,
+    generation: flow.metadata?.generation,
+    spec: flow.spec,
+    pattern,
+    status: patched(flow.status, owned),
+    connections: deps.caches.connections.list(),
+  });
+  return lag?.patch ? { ...owned, ...lag.patch } : owned;
 }
 
 async function reconcileFlow(
@@ -136,12 +178,14 @@ async function reconcileFlow(
 ): Promise<ReconcileResult> {
   const flow = deps.caches.flows.get(request.key);
   const namespace = request.namespace ?? '';
-  if (!flow || flow.metadata?.deletionTimestamp) return {};
+  if (!flow || flow.metadata?.deletionTimestamp) {
+    deps.lag?.metrics.forget(namespace, request.name);
+    deps.lag?.allowances.delete(request.key);
+    return {};
+  }
   const result = planFor(deps, namespace, flow);
-  await applyChildren(deps, result.apply);
-  for (const ref of result.prune)
-    await deps.client.delete(resourceOfKind(ref.kind), { namespace, name: ref.name });
-  const patch = statusPatchFor(flow.status, result.status, deps.clock.now());
+  await applyChildren(deps, namespace, result);
+  const patch = await statusPatchWithLag(deps, request, flow, result);
   if (patch) {
     await deps.client.patchStatus(syncFlows, request, patch);
     // Like client-go's event broadcaster: events never hold the reconcile (record never rejects).
@@ -158,7 +202,7 @@ async function reconcileFlow(
   );
   if (result.stalled)
     throw new TerminalError(`SyncFlow ${request.key} is stalled: ${result.stalled.message}`);
-  return {};
+  return deps.lag ? { requeueAfterMs: deps.lag.refreshMs } : {};
 }
 
 export function syncFlowReconciler(deps: SyncFlowReconcilerDeps): Reconciler {

@@ -2,7 +2,14 @@
 // decode (JSON, CloudEvents) → validate → map by the flow's typed field paths — and collapses a
 // batch to the newest record per key. Refusals come back as reasons, never as exceptions.
 
+import { catalogRecordFor, type ProductRecord } from './catalog.ts';
 import { creditRecordFor, type CreditRecord } from './credit.ts';
+import {
+  customerEntities,
+  customerRecordFor,
+  type CustomerEntity,
+  type CustomerRecord,
+} from './customer.ts';
 import { decodeMessage, type MessageIn } from './decode.ts';
 import type { Envelope, FlowOptions, MapResult, Poison } from './envelope.ts';
 import { inventoryRecordFor, type InventoryRecord } from './inventory.ts';
@@ -15,7 +22,9 @@ import {
   type PricingRecord,
 } from './pricing.ts';
 
+export type { ProductRecord } from './catalog.ts';
 export type { CreditRecord } from './credit.ts';
+export type { AddressRecord, BuyerRecord, CompanyRecord, CustomerRecord } from './customer.ts';
 export type { MessageIn } from './decode.ts';
 export type { Envelope, FlowOptions, Poison } from './envelope.ts';
 export type { FieldSpec, FieldType } from './field-path.ts';
@@ -32,7 +41,13 @@ export type {
 } from './pricing.ts';
 
 export type CanonicalRecord =
-  InventoryRecord | CreditRecord | PricingRecord | OrderStatusRecord | OrderRecord;
+  | InventoryRecord
+  | CreditRecord
+  | PricingRecord
+  | OrderStatusRecord
+  | OrderRecord
+  | ProductRecord
+  | CustomerRecord;
 export type FlowKind = CanonicalRecord['flow'];
 export const flowKinds: readonly FlowKind[] = [
   'inventory',
@@ -40,6 +55,8 @@ export const flowKinds: readonly FlowKind[] = [
   'pricing',
   'orderStatus',
   'order',
+  'catalog',
+  'customer',
 ];
 
 export interface FlowDefinition {
@@ -65,21 +82,22 @@ type Mapper = (...args: Parameters<typeof inventoryRecordFor>) => MapResult<Cano
 const isPricingEntity = (entity: string | undefined): entity is PricingEntity =>
   (pricingEntities as readonly (string | undefined)[]).includes(entity);
 
+const isCustomerEntity = (entity: string | undefined): entity is CustomerEntity =>
+  (customerEntities as readonly (string | undefined)[]).includes(entity);
+
 /** The mapper of a flow and entity; an entity the flow does not have maps to its first one. */
+const mappers: Record<FlowKind, (entity: string | undefined) => Mapper> = {
+  inventory: () => inventoryRecordFor,
+  credit: () => creditRecordFor,
+  pricing: (entity) => pricingRecordFor(isPricingEntity(entity) ? entity : 'base'),
+  orderStatus: (entity) => orderStatusRecordFor(entity === 'invoice' ? 'invoice' : 'shipment'),
+  order: () => orderRecordFor,
+  catalog: () => catalogRecordFor,
+  customer: (entity) => customerRecordFor(isCustomerEntity(entity) ? entity : 'company'),
+};
+
 function mapperFor(definition: FlowDefinition): Mapper {
-  const { entity } = definition;
-  switch (definition.flow) {
-    case 'inventory':
-      return inventoryRecordFor;
-    case 'credit':
-      return creditRecordFor;
-    case 'pricing':
-      return pricingRecordFor(isPricingEntity(entity) ? entity : 'base');
-    case 'orderStatus':
-      return orderStatusRecordFor(entity === 'invoice' ? 'invoice' : 'shipment');
-    case 'order':
-      return orderRecordFor;
-  }
+  return mappers[definition.flow](definition.entity);
 }
 
 export function recordFor(

@@ -49,6 +49,11 @@ export interface RecordInput {
   applied: readonly AppliedItem[];
   /** Keys whose write failed: their leases are released so the next attempt is not "busy". */
   released: readonly string[];
+  /**
+   * Versions the target refused for good, now dead-lettered: a redelivery of the same version is
+   * dropped as a duplicate instead of being refused and dead-lettered once more.
+   */
+  refused?: readonly { key: string; version: number }[];
   figures: FigureIncrements;
   /** Heartbeat fields (HSET), e.g. `lastMessageTimestampMs`, `secondsBehind`. */
   heartbeat: Readonly<Record<string, string | number>>;
@@ -91,6 +96,7 @@ export class Gate {
       keys.versions,
       ...items.map((i) => keys.lease(i.key)),
       ...items.map((i) => keys.eventId(i.eventId)),
+      keys.refused,
     ];
     const args: (string | number)[] = [
       leaseToken,
@@ -106,6 +112,7 @@ export class Gate {
   async record(input: RecordInput): Promise<void> {
     const { keys, leaseToken, idTtlSeconds } = this.#options;
     const { applied, released } = input;
+    const refused = input.refused ?? [];
     const keyList = [
       keys.versions,
       keys.writers,
@@ -113,6 +120,7 @@ export class Gate {
       ...applied.map((i) => keys.lease(i.key)),
       ...applied.map((i) => keys.eventId(i.eventId)),
       ...released.map((key) => keys.lease(key)),
+      keys.refused,
     ];
     const heartbeat = Object.fromEntries(
       Object.entries({ ...input.heartbeat, atMs: this.#options.nowMs() }).map(([k, v]) => [
@@ -127,6 +135,7 @@ export class Gate {
       released.length,
       JSON.stringify(input.figures),
       JSON.stringify(heartbeat),
+      refused.length,
     ];
     const atMs = this.#options.nowMs();
     for (const item of applied) {
@@ -136,6 +145,7 @@ export class Gate {
         JSON.stringify({ flow: keys.flow, writer: item.writer, eventId: item.eventId, atMs }),
       );
     }
+    for (const item of refused) args.push(item.key, String(item.version));
     await this.#redis.sfGateRecord(keyList.length, ...keyList, ...args);
   }
 

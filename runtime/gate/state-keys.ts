@@ -1,12 +1,10 @@
 // The Redis key layout of the runtime's state. Per-flow state lives under
 // `sf:{instanceId}:{namespace}/{name}:…`; versions are shared by every flow writing the same
-// (connection, entity), so they live under `sf:{instanceId}:v:{connection}:{entity}`.
+// (connection, entity), so they live under `sf:{instanceId}:v:{connection}:{entity}`. The per-flow
+// layout the operator also reads is in crds/flow-state-keys.ts.
+import { flowKeyPrefix, flowStateKeysFor, type FlowIdentity } from '../../crds/flow-state-keys.ts';
 
-export interface FlowIdentity {
-  instanceId: string;
-  namespace: string;
-  name: string;
-}
+export type { FlowIdentity } from '../../crds/flow-state-keys.ts';
 
 export interface StateKeys {
   /** `ns/name`, the flow's identity in lineage records and lease tokens. */
@@ -15,6 +13,8 @@ export interface StateKeys {
   versions: string;
   /** Hash: entity key → JSON `{flow, writer, eventId, atMs}` of the last applied write. */
   writers: string;
+  /** Hash: entity key → the last version the target refused for good (already dead-lettered). */
+  refused: string;
   /** Hash: the flow's heartbeat and run figures (see README of the runtime in the report). */
   heartbeat: string;
   /** String with TTL: an applied event id. */
@@ -27,13 +27,14 @@ export function stateKeysFor(
   flow: FlowIdentity,
   target: { connection: string; entity: string },
 ): StateKeys {
-  const flowPrefix = `sf:${flow.instanceId}:${flow.namespace}/${flow.name}`;
+  const flowPrefix = flowKeyPrefix(flow);
   const entityPart = `${target.connection}:${target.entity}`;
   return {
     flow: `${flow.namespace}/${flow.name}`,
     versions: `sf:${flow.instanceId}:v:${entityPart}`,
     writers: `sf:${flow.instanceId}:vw:${entityPart}`,
-    heartbeat: `${flowPrefix}:heartbeat`,
+    refused: `sf:${flow.instanceId}:vr:${entityPart}`,
+    heartbeat: flowStateKeysFor(flow).heartbeat,
     eventId: (id) => `${flowPrefix}:id:${id}`,
     lease: (key) => `sf:${flow.instanceId}:lease:${entityPart}:${key}`,
   };

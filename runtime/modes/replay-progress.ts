@@ -5,7 +5,6 @@
 // into the same hash in its record call, so the counts move atomically with the versions. The
 // operator reads this hash for the SyncFlowReplay's status.
 import type { Redis } from 'ioredis';
-import type { FlowIdentity } from '../gate/state-keys.ts';
 import type { PartitionRange } from './replay-range.ts';
 
 export type ReplayRunPhase = 'Running' | 'Completed' | 'Failed';
@@ -13,9 +12,7 @@ export type ReplayRunPhase = 'Running' | 'Completed' | 'Failed';
 /** Exit code of a replay refused for good (a `from` before the log's start): the Job must not retry. */
 export const replayRefusedExitCode = 5;
 
-export function replayProgressKeyFor(flow: FlowIdentity, replayId: string): string {
-  return `sf:${flow.instanceId}:${flow.namespace}/${flow.name}:replay:${replayId}`;
-}
+export { replayProgressKeyFor } from '../../crds/flow-state-keys.ts';
 
 export interface ReplayState {
   phase?: ReplayRunPhase;

@@ -56,7 +56,13 @@ function pipelineOf(deps: ReplayDeps, progress: ReplayProgress): BasePipeline {
   const settings = baseSettingsFor(deps.config, deps.files);
   const stateKeys = stateKeysFor(settings.identity, settings.sink);
   // Figures and heartbeat fields go to the replay's hash: the live flow's lag stays its own.
-  const keys = { ...stateKeys, heartbeat: progress.key };
+  // A redrive retries what the live flow refused: the live flow's refusals must not drop it, so
+  // it remembers its own (and still dead-letters each of them once).
+  const keys = {
+    ...stateKeys,
+    heartbeat: progress.key,
+    ...(deps.replay.source === 'deadLetter' ? { refused: `${progress.key}:refused` } : {}),
+  };
   const sink = sinkFor(settings, deps.redis);
   return {
     flow: settings.flow,

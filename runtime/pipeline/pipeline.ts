@@ -123,6 +123,15 @@ function deadLettersOf(
   return [...mappedPoison, ...failed];
 }
 
+/** The versions the sink refused for good: dead-lettered now, never again on a redelivery. */
+function refusedOf(result: WriteResult, apply: readonly Env[]): { key: string; version: number }[] {
+  const byKey = new Map(apply.map((e) => [e.key, e]));
+  return result.failed.flatMap((f) => {
+    const envelope = byKey.get(f.key);
+    return envelope ? [{ key: f.key, version: envelope.version }] : [];
+  });
+}
+
 function heartbeatOf(
   batch: SourceBatch,
   nowMs: number,
@@ -188,6 +197,7 @@ export async function processBatch(batch: SourceBatch, deps: PipelineDeps): Prom
         writer: e.position,
       })),
       released: result.failed.map((f) => f.key),
+      refused: refusedOf(result, checked.apply),
       figures,
       heartbeat: heartbeat.fields,
     }),

@@ -1,6 +1,7 @@
 // The Redis keys of poll and batch runs, under the flow's prefix `sf:{instanceId}:{ns}/{name}`
 // (the same prefix as the gate's per-flow keys). The operator reads `runs` and
 // `lastSuccessfulRun` for status.lastRun, lag and run metrics.
+import { flowKeyPrefix, flowStateKeysFor } from '../../crds/flow-state-keys.ts';
 import type { FlowIdentity } from '../gate/state-keys.ts';
 
 export interface RunKeys {
@@ -22,12 +23,13 @@ export interface RunKeys {
 export const runsKept = 20;
 
 export function runKeysFor(flow: FlowIdentity): RunKeys {
-  const prefix = `sf:${flow.instanceId}:${flow.namespace}/${flow.name}`;
+  const prefix = flowKeyPrefix(flow);
+  const { cursor, batchProgress, runs, lastSuccessfulRun } = flowStateKeysFor(flow);
   return {
-    cursor: `${prefix}:cursor`,
-    batchProgress: `${prefix}:batch`,
-    runs: `${prefix}:runs`,
-    lastSuccessfulRun: `${prefix}:lastSuccessfulRun`,
+    cursor,
+    batchProgress,
+    runs,
+    lastSuccessfulRun,
     approvals: `${prefix}:approvals`,
     rejected: (runId) => `${prefix}:run:${runId}:rejected`,
   };

@@ -79,13 +79,17 @@ describe('the operator with the RBAC the chart renders', () => {
       );
       expect(await canI(rbac, 'list', 'syncflows.syncflow.io', otherNamespace)).toBe(false);
       expect(await canI(rbac, 'create', 'deployments.apps', otherNamespace)).toBe(false);
-      expect(await canI(rbac, 'get', 'secrets', operatorNamespace)).toBe(false);
+      // Connection credentials for lag: one Secret by name, never the whole namespace's.
+      expect(await canI(rbac, 'get', 'secrets', operatorNamespace)).toBe(true);
+      expect(await canI(rbac, 'list', 'secrets', operatorNamespace)).toBe(false);
+      expect(await canI(rbac, 'watch', 'secrets', operatorNamespace)).toBe(false);
+      expect(await canI(rbac, 'get', 'secrets', otherNamespace)).toBe(false);
     } finally {
       await rbac.remove();
     }
   });
 
-  it('cluster scope: watches flows in every namespace, still reads no Secret', async () => {
+  it('cluster scope: watches flows in every namespace, can get but not list/watch Secrets', async () => {
     const { kubeconfig, kubectl } = sharedEnvironment();
     const rbac = await applyChartRbac({
       kubeconfig,
@@ -97,7 +101,9 @@ describe('the operator with the RBAC the chart renders', () => {
       expect(rbac.operatorArgs.some((a) => a.startsWith('--namespace'))).toBe(false);
       expect(await canI(rbac, 'watch', 'syncflows.syncflow.io', otherNamespace)).toBe(true);
       expect(await canI(rbac, 'create', 'cronjobs.batch', otherNamespace)).toBe(true);
-      expect(await canI(rbac, 'get', 'secrets', otherNamespace)).toBe(false);
+      expect(await canI(rbac, 'get', 'secrets', otherNamespace)).toBe(true);
+      expect(await canI(rbac, 'list', 'secrets', otherNamespace)).toBe(false);
+      expect(await canI(rbac, 'watch', 'secrets', otherNamespace)).toBe(false);
     } finally {
       await rbac.remove();
     }

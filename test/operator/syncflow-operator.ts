@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { parse, parseAllDocuments } from 'yaml';
+import { systemClock } from '../../operator/clock.ts';
+import { FlowMetrics } from '../../operator/controller/flow-metrics.ts';
 import { Manager, OperatorMetrics } from '../../operator/controller/manager.ts';
+import { ConnectionClients, FlowStateReader } from '../../operator/state/flow-state.ts';
 import {
   syncFlowControllerFor,
   type SyncFlowController,
@@ -158,25 +161,37 @@ export interface RunningOperator extends SyncFlowController {
   stop(): Promise<void>;
 }
 
-/** Starts the operator (no leader election: one replica) watching `namespace`. */
+/**
+ * Starts the operator (no leader election: one replica) watching `namespace`. With `lag`, it
+ * measures lag and run outcomes as main.ts wires it, every `refreshMs`.
+ */
 export function startSyncFlowOperator(options: {
   kubeconfig: string;
   namespace: string;
   image?: string;
+  instanceId?: string;
+  lag?: { refreshMs: number };
 }): RunningOperator {
   const log = pino({ level: process.env['OPERATOR_LOG'] ?? 'silent' });
   const registry = new Registry();
   const metrics = new OperatorMetrics(registry);
   const client = createKubeClient(kubeConfigFrom(options.kubeconfig), { registry });
+  const clients = new ConnectionClients({ kube: client, log, clock: systemClock });
+  const lag = options.lag && {
+    reader: new FlowStateReader({ clients }),
+    metrics: new FlowMetrics(registry),
+    refreshMs: options.lag.refreshMs,
+  };
   const assembled = syncFlowControllerFor({
     client,
     log,
     metrics,
     namespace: options.namespace,
     image: options.image ?? testImage,
-    instanceId: 'test',
+    instanceId: options.instanceId ?? 'test',
     identity: 'test-operator',
     maxConcurrentReconciles: 4,
+    ...(lag ? { lag } : {}),
   });
   const manager = new Manager({ log }).add(...assembled.informers, assembled.controller);
   const abort = new AbortController();
@@ -190,6 +205,7 @@ export function startSyncFlowOperator(options: {
     stop: async () => {
       abort.abort();
       await done;
+      await clients.close();
     },
   };
 }

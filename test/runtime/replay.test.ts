@@ -173,10 +173,16 @@ describe('runtime replay', () => {
     const prefix = uniqueName('DLQ');
     await produce(kafka, options.topic, eventsFor(prefix, 8, 1).map(inventoryMessage));
     const wrong = live(root);
+    // At least once: a batch redelivered after a rebalance is dead-lettered again.
     await eventually(async () =>
       expect(
-        await redis.hget(`sf:${options.instanceId}:shop/${options.name}:heartbeat`, 'deadLettered'),
-      ).toBe('8'),
+        Number(
+          await redis.hget(
+            `sf:${options.instanceId}:shop/${options.name}:heartbeat`,
+            'deadLettered',
+          ),
+        ),
+      ).toBeGreaterThanOrEqual(8),
     );
     await stopRuntime(wrong);
     writeFileSync(configPath, fixed);

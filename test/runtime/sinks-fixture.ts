@@ -2,10 +2,12 @@
 // Secret files, and — for flows the examples run as poll or batch — the pipeline driven
 // directly with real Redis (the gate, the tier lists, the budget) and the sink built the way
 // the runtime builds it. Dead letters are collected in memory (the port, not Kafka).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { parse } from 'yaml';
 import { pino } from 'pino';
 import { parseFlowConfig, secretDirFor } from '../../crds/flow-config.ts';
 import { Gate, stateKeysFor } from '../../runtime/gate/gate.ts';
@@ -16,6 +18,15 @@ import { sinkFor } from '../../runtime/sinks/sink-for.ts';
 import type { MessageIn } from '../../runtime/flow/flow.ts';
 
 export const token = 'integration-token';
+
+/** The mapping fields of an example flow (`examples/acme-distributor/<file>`), as users copy it. */
+export function exampleFields(file: string): Record<string, { path: string; type: string }> {
+  const path = fileURLToPath(new URL(`../../examples/acme-distributor/${file}`, import.meta.url));
+  const flow = parse(readFileSync(path, 'utf8')) as {
+    spec: { mapping: { fields: Record<string, { path: string; type: string }> } };
+  };
+  return flow.spec.mapping.fields;
+}
 
 export interface FlowDocumentOptions {
   instanceId: string;
@@ -97,6 +108,10 @@ export interface PipelineRun {
   deadLetters: DeadLetterEntry[];
   /** Runs each list of source records as one batch, in order. */
   run(batches: readonly Record<string, unknown>[][]): Promise<BatchOutcome[]>;
+  /** Every batch delivered so far, as its messages (positions included). */
+  delivered: MessageIn[][];
+  /** Delivers these messages again, positions unchanged: a redelivery after a lost commit. */
+  redeliver(batches: readonly MessageIn[][]): Promise<BatchOutcome[]>;
   close(): Promise<void>;
 }
 
@@ -126,6 +141,7 @@ export function pipelineFor(document: Record<string, unknown>, redisUrl: string)
     nowMs: () => Date.now(),
   });
   const deadLetters: DeadLetterEntry[] = [];
+  const delivered: MessageIn[][] = [];
   const deps = {
     flow: settings.flow,
     gate,
@@ -141,26 +157,27 @@ export function pipelineFor(document: Record<string, unknown>, redisUrl: string)
     retry: { initialBackoffMs: 50, maxBackoffMs: 500 },
     busyWaitMs: 50,
   };
+  const deliver = async (batches: readonly MessageIn[][]): Promise<BatchOutcome[]> => {
+    const outcomes: BatchOutcome[] = [];
+    for (const messages of batches) {
+      delivered.push(messages);
+      const batch = {
+        messages,
+        label: 'test',
+        position: null,
+        heartbeat: () => Promise.resolve(),
+        isStale: () => false,
+      };
+      outcomes.push(await processBatch(batch, deps));
+    }
+    return outcomes;
+  };
   return {
     settings,
     deadLetters,
-    run: async (batches) => {
-      const outcomes: BatchOutcome[] = [];
-      for (const records of batches)
-        outcomes.push(
-          await processBatch(
-            {
-              messages: records.map(messageOf),
-              label: 'test',
-              position: null,
-              heartbeat: () => Promise.resolve(),
-              isStale: () => false,
-            },
-            deps,
-          ),
-        );
-      return outcomes;
-    },
+    delivered,
+    run: (batches) => deliver(batches.map((records) => records.map(messageOf))),
+    redeliver: (batches) => deliver(batches),
     close: async () => {
       await sink.close();
       redis.disconnect();

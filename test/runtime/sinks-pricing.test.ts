@@ -103,13 +103,10 @@ describe('pricing sinks', () => {
         expected.map((e) => ({ ...e, group: 'General' })),
       );
     }
-    // The refused row is never recorded as applied, so each of its three deliveries is dead-lettered.
-    expect(flow.deadLetters.map((d) => [d.reasonCode, d.reason])).toEqual(
-      Array.from({ length: 3 }, () => [
-        'SF_SINK_ROW_REJECTED',
-        expect.stringContaining(`${p}-GHOST`) as unknown,
-      ]),
-    );
+    // The refused row is dead-lettered once: its repeats carry the version already refused.
+    expect(flow.deadLetters.map((d) => [d.reasonCode, d.reason])).toEqual([
+      ['SF_SINK_ROW_REJECTED', expect.stringContaining(`${p}-GHOST`) as unknown],
+    ]);
     expect(commerce.violations).toEqual([]);
   });
 
@@ -176,6 +173,59 @@ describe('pricing sinks', () => {
     );
     expect(flow.deadLetters).toHaveLength(1);
     expect(flow.deadLetters[0]?.reason).toMatch(/doesn't exist.*GHOST/);
+  });
+
+  it('a redelivered batch does not dead-letter its refused rows again; a newer version is tried again', async () => {
+    const p = uniqueName('R');
+    const [sku = ''] = known(`${p}-1`);
+    const flow = pricingFlow('base');
+    const ghost = { Material: `${p}-GHOST`, NetPrice: 1, seq: 1 };
+    await flow.run([[{ Material: sku, NetPrice: 5, seq: 1 }, ghost]]);
+    // The commit was lost: the same messages come again, twice, same positions and event ids.
+    const [first = []] = flow.delivered;
+    const again = await flow.redeliver([first, first]);
+    await flow.run([[{ ...ghost, NetPrice: 2, seq: 2 }]]);
+    await flow.close();
+    expect(commerce.state.basePrices.get(`${sku}|0`)?.price).toBe(5);
+    expect(again.map((o) => o.deadLettered)).toEqual([0, 0]);
+    expect(flow.deadLetters.map((d) => [d.reasonCode, d.message.position])).toEqual([
+      ['SF_SINK_ROW_REJECTED', first[1]?.position],
+      ['SF_SINK_ROW_REJECTED', expect.stringMatching(/^file:/) as unknown],
+    ]);
+  });
+
+  it('tier and shared-catalog prices of one SKU: each flow owns its rows and never wipes the other', async () => {
+    const p = uniqueName('O');
+    const [sku = ''] = known(`${p}-1`);
+    const catalog = commerce.state.addSharedCatalog(uniqueName('Contract O'));
+    const group = commerce.state.customerGroups.get(catalog.customer_group_id)?.code ?? '';
+    const contracts = pricingFlow('sharedCatalog');
+    const tiers = pricingFlow('tier');
+    await contracts.run([[{ Material: sku, PriceList: catalog.name, NetPrice: 21, seq: 1 }]]);
+    await tiers.run([
+      [{ Material: sku, Group: 'General', MinQty: 10, NetPrice: 18, seq: 1 }],
+      // A tier row for the catalog's group would fight the contract price: refused.
+      [{ Material: sku, Group: group, MinQty: 1, NetPrice: 5, seq: 1 }],
+      [{ Material: sku, Group: 'General', MinQty: 10, deleted: true, seq: 2 }],
+      [{ Material: sku, Group: 'General', MinQty: 20, NetPrice: 17, seq: 1 }],
+    ]);
+    await contracts.run([[{ Material: sku, PriceList: catalog.name, NetPrice: 20, seq: 2 }]]);
+    await Promise.all([contracts.close(), tiers.close()]);
+    expect(
+      commerce.state.tierPrices
+        .get(sku)
+        ?.map((r) => [r.customer_group, r.quantity, r.price])
+        .sort(),
+    ).toEqual(
+      [
+        [group, 1, 20],
+        ['General', 20, 17],
+      ].sort(),
+    );
+    expect(tiers.deadLetters.map((d) => d.reasonCode)).toEqual([
+      'SF_PRICE_OWNED_BY_SHARED_CATALOG',
+    ]);
+    expect(contracts.deadLetters).toEqual([]);
   });
 
   it('shared catalog: each contract price lands as the catalog group row, other groups untouched', async () => {

@@ -1,11 +1,16 @@
 // Entry of runtime/sinks/commerce/: the Commerce sink of a flow and entity — inventory source
-// items, company credit, base/tier/special/shared-catalog prices, shipments and invoices — over
-// one CommerceClient per connection, drawing on the connection's shared budget.
+// items, company credit, base/tier/special/shared-catalog prices, shipments and invoices,
+// products, companies, buyers and addresses — over one CommerceClient per connection, drawing
+// on the connection's shared budget.
 import type { Redis } from 'ioredis';
 import type { CanonicalRecord, FlowKind } from '../../flow/flow.ts';
 import type { Sink } from '../sink.ts';
+import { AddressSink } from './address-sink.ts';
 import { BasePriceSink } from './base-price-sink.ts';
+import { BuyerSink } from './buyer-sink.ts';
+import { CatalogSink } from './catalog-sink.ts';
 import { CommerceClient, type CommerceClientOptions } from './commerce-client.ts';
+import { CompanySink } from './company-sink.ts';
 import { CreditSink } from './credit-sink.ts';
 import { InventorySink } from './inventory-sink.ts';
 import { OrderStatusSink } from './order-status-sink.ts';
@@ -31,6 +36,12 @@ export interface CommerceSinkOptions {
   companyLookupField: string;
   /** Prefix of the tier sink's desired lists, `sf:{instanceId}:tiers:{connection}`. */
   tierKeyPrefix: string;
+  /** Prefix of the address sink's desired lists, `sf:{instanceId}:addresses:{connection}`. */
+  addressKeyPrefix: string;
+  /** Customer custom attribute holding a buyer's ERP id. Default: erp_id. */
+  customerIdAttribute: string;
+  /** Customer-address custom attribute holding the ERP address id. Default: erp_address_id. */
+  addressIdAttribute: string;
 }
 
 type AnySink = Sink<never>;
@@ -52,6 +63,28 @@ function pricingSinkFor(
   }
 }
 
+function customerSinkFor(
+  options: CommerceSinkOptions,
+  client: CommerceClient,
+  redis: Redis,
+): AnySink {
+  const { companyLookupField, customerIdAttribute } = options;
+  switch (options.entity) {
+    case 'buyer':
+      return new BuyerSink(client, { companyLookupField, customerIdAttribute });
+    case 'address':
+      return new AddressSink(client, {
+        redis,
+        keyPrefix: options.addressKeyPrefix,
+        companyLookupField,
+        customerIdAttribute,
+        addressIdAttribute: options.addressIdAttribute,
+      });
+    default:
+      return new CompanySink(client, { companyLookupField });
+  }
+}
+
 export function commerceSinkFor(options: CommerceSinkOptions, redis: Redis): Sink<CanonicalRecord> {
   const client = new CommerceClient(options.client);
   const sinks: Record<FlowKind, () => AnySink> = {
@@ -59,6 +92,8 @@ export function commerceSinkFor(options: CommerceSinkOptions, redis: Redis): Sin
     credit: () => new CreditSink(client, { companyLookupField: options.companyLookupField }),
     pricing: () => pricingSinkFor(options, client, redis),
     orderStatus: () => new OrderStatusSink(client),
+    catalog: () => new CatalogSink(client, { rootCategoryId: 2, attributeSetId: 4 }),
+    customer: () => customerSinkFor(options, client, redis),
     order: () => {
       throw new Error('orders are written into the ERP, not into Commerce');
     },

@@ -1,7 +1,9 @@
 // Shared-catalog (customer-specific) prices: a tier row at quantity 1 for the catalog's own
 // customer group, upserted with `POST /V1/products/tier-prices` (add or update by sku, website,
 // group and quantity) so the other groups' rows of the SKU stay. The catalog is found by name
-// (or id), its group code read once and remembered for the life of the process.
+// (or id), its group code read once and remembered for the life of the process. This flow owns
+// the rows of shared-catalog groups; the tier flow owns every other group's rows of a SKU and
+// never writes or deletes these (see tier-price-sink.ts).
 import type { SharedCatalogPrice } from '../../flow/flow.ts';
 import type { Attempt, Sink, WriteItem, WriteResult } from '../sink.ts';
 import { chunkRefused } from './base-price-sink.ts';

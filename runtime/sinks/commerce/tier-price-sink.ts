@@ -1,13 +1,18 @@
-// Tier prices: the flow owns each SKU's whole tier list. The rows the flow applied are kept per
-// SKU in Redis (the desired list); every write replaces the SKU's list in Commerce with it
-// through `PUT /V1/products/tier-prices`, so rows nobody sends any more (a stale manual row, a
-// group dropped from the ERP) disappear, and a repeated or reordered event converges on the
-// same list. A SKU whose desired list becomes empty has its Commerce rows deleted.
+// Tier prices: the flow owns each SKU's whole tier list — except the rows of shared-catalog
+// groups, which the shared-catalog price flow owns (a contract price is a tier row of the
+// catalog's own group at quantity 1). The rows the flow applied are kept per SKU in Redis (the
+// desired list); every write upserts that list (`POST /V1/products/tier-prices`) and deletes
+// the SKU's other rows of non-catalog groups, so rows nobody sends any more (a stale manual row,
+// a group dropped from the ERP) disappear, a repeated or reordered event converges on the same
+// list, and a contract price is never wiped (`PUT` would replace every group's rows, and a read
+// of them first would race the shared-catalog flow). A tier record for a catalog's group is
+// refused: it belongs to the shared-catalog flow.
 import type { Redis } from 'ioredis';
 import type { TierPrice } from '../../flow/flow.ts';
 import type { Attempt, Sink, WriteFailure, WriteItem, WriteResult } from '../sink.ts';
 import { chunkRefused } from './base-price-sink.ts';
 import type { CommerceClient } from './commerce-client.ts';
+import { sharedCatalogGroupCodes } from './catalog-groups.ts';
 import { appliedExcept, rowFailuresOf } from './row-failures.ts';
 
 type Item = WriteItem<TierPrice>;
@@ -55,12 +60,26 @@ export class TierPriceSink implements Sink<TierPrice> {
   }
 
   async write(items: readonly Item[], attempt: Attempt): Promise<WriteResult> {
+    const catalogGroups = await attempt('list shared catalog groups', () =>
+      sharedCatalogGroupCodes(this.#client),
+    );
+    const owned = items.filter((i) => !catalogGroups.has(i.record.customerGroup));
     const results = await Promise.all(
-      [...groupBySku(items)].map(([sku, rows]) =>
-        attempt(`replace tier prices of ${sku}`, () => this.#replace(sku, rows)),
+      [...groupBySku(owned)].map(([sku, rows]) =>
+        attempt(`replace tier prices of ${sku}`, () => this.#replace(sku, rows, catalogGroups)),
       ),
     );
-    return { applied: results.flatMap((r) => r.applied), failed: results.flatMap((r) => r.failed) };
+    const foreign: WriteFailure[] = items
+      .filter((i) => catalogGroups.has(i.record.customerGroup))
+      .map((i) => ({
+        key: i.key,
+        reasonCode: 'SF_PRICE_OWNED_BY_SHARED_CATALOG',
+        reason: `customer group ${i.record.customerGroup} belongs to a shared catalog: its prices come from the sharedCatalog pricing flow`,
+      }));
+    return {
+      applied: results.flatMap((r) => r.applied),
+      failed: [...results.flatMap((r) => r.failed), ...foreign],
+    };
   }
 
   close(): Promise<void> {
@@ -72,7 +91,11 @@ export class TierPriceSink implements Sink<TierPrice> {
   }
 
   /** Records the batch's rows in the desired list, then makes Commerce's list equal to it. */
-  async #replace(sku: string, items: readonly Item[]): Promise<WriteResult> {
+  async #replace(
+    sku: string,
+    items: readonly Item[],
+    catalogGroups: ReadonlySet<string>,
+  ): Promise<WriteResult> {
     const { redis } = this.#options;
     const key = this.#keyOf(sku);
     const multi = redis.multi();
@@ -83,14 +106,17 @@ export class TierPriceSink implements Sink<TierPrice> {
     await multi.exec();
     const desired = Object.values(await redis.hgetall(key)).map((v) => JSON.parse(v) as TierRow);
     const result =
-      desired.length === 0 ? await this.#clear(sku, items) : await this.#put(desired, items);
+      desired.length === 0
+        ? { applied: items.map((i) => i.key), failed: [] }
+        : await this.#upsert(desired, items);
     // A row Commerce refused was never applied: it must not stay in the desired list.
     if (result.failed.length > 0) await redis.hdel(key, ...result.failed.map((f) => f.key));
-    return result;
+    const kept = Object.values(await redis.hgetall(key)).map((v) => JSON.parse(v) as TierRow);
+    return (await this.#deleteStale(sku, kept, items, catalogGroups)) ?? result;
   }
 
-  async #put(desired: TierRow[], items: readonly Item[]): Promise<WriteResult> {
-    const response = await this.#client.request('PUT', '/V1/products/tier-prices', {
+  async #upsert(desired: TierRow[], items: readonly Item[]): Promise<WriteResult> {
+    const response = await this.#client.request('POST', '/V1/products/tier-prices', {
       prices: desired,
     });
     if (response.status >= 300) return chunkRefused(items, response.status, response.body);
@@ -111,19 +137,30 @@ export class TierPriceSink implements Sink<TierPrice> {
     };
   }
 
-  /** PUT cannot say "no rows": read what Commerce has for the SKU and delete it. */
-  async #clear(sku: string, items: readonly Item[]): Promise<WriteResult> {
+  /** Deletes the SKU's rows of non-catalog groups that are not desired; a refusal if Commerce refuses. */
+  async #deleteStale(
+    sku: string,
+    desired: readonly TierRow[],
+    items: readonly Item[],
+    catalogGroups: ReadonlySet<string>,
+  ): Promise<WriteResult | undefined> {
     const read = await this.#client.request('POST', '/V1/products/tier-prices-information', {
       skus: [sku],
     });
     if (read.status >= 300) return chunkRefused(items, read.status, read.body);
     const current = Array.isArray(read.body) ? (read.body as TierRow[]) : [];
-    if (current.length > 0) {
-      const response = await this.#client.request('POST', '/V1/products/tier-prices-delete', {
-        prices: current,
-      });
-      if (response.status >= 300) return chunkRefused(items, response.status, response.body);
-    }
-    return { applied: items.map((i) => i.key), failed: [] };
+    const stale = current.filter(
+      (row) => !catalogGroups.has(row.customer_group) && !desired.some((d) => sameRow(d, row)),
+    );
+    if (stale.length === 0) return undefined;
+    const response = await this.#client.request('POST', '/V1/products/tier-prices-delete', {
+      prices: stale,
+    });
+    return response.status >= 300 ? chunkRefused(items, response.status, response.body) : undefined;
   }
 }
+
+const sameRow = (a: TierRow, b: TierRow): boolean =>
+  a.website_id === b.website_id &&
+  a.customer_group === b.customer_group &&
+  a.quantity === b.quantity;

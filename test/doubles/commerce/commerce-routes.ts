@@ -2,6 +2,8 @@
 // Each handler gets a request that already passed the contract and answers like Commerce.
 import type { CommerceState, Company, CreditLimit, SourceItem } from './commerce-state.ts';
 import type { RouteHandler, RouteRequest, RouteResponse } from './route.ts';
+import { catalogRoutes } from './catalog-routes.ts';
+import { customerRoutes } from './customer-routes.ts';
 import { orderRoutes } from './order-routes.ts';
 import { priceRoutes } from './price-routes.ts';
 import { search, searchCriteriaOf } from './search-criteria.ts';
@@ -135,4 +137,6 @@ export const routes: Record<string, RouteHandler> = {
   },
   ...priceRoutes,
   ...orderRoutes,
+  ...catalogRoutes,
+  ...customerRoutes,
 };

@@ -3,6 +3,9 @@
 // one credit record per company, price storages, orders with their shipments and invoices,
 // shared catalogs with their customer groups, and a log of every write so tests can count them.
 
+import { CatalogState } from './catalog-state.ts';
+import { CustomerState } from './customer-state.ts';
+
 export interface SourceItem {
   sku: string;
   source_code: string;
@@ -15,6 +18,8 @@ export interface Company {
   status: number;
   company_name: string;
   company_email: string;
+  legal_name?: string;
+  region?: string;
   reseller_id?: string;
   vat_tax_id?: string;
   street: string[];
@@ -137,6 +142,8 @@ export class CommerceState {
     [0, { id: 0, code: 'NOT LOGGED IN', tax_class_id: 3 }],
     [1, { id: 1, code: 'General', tax_class_id: 3 }],
   ]);
+  readonly catalog = new CatalogState();
+  readonly customers = new CustomerState();
   readonly writes: WriteLogEntry[] = [];
   #nextId = 1;
 
