@@ -75,7 +75,7 @@ describe('npm run demo', () => {
     expect(output).toMatch(/^final convergence: \d{4,} entities, 0 drifted$/m);
     for (const flow of running) expect(output).toMatch(new RegExp(`^ok {3}${flow}( |$)`, 'm'));
     expect(code, output.slice(-3000)).toBe(0);
-  }, 240_000);
+  }, 300_000);
 
   it('stops everything on SIGINT and leaves no process behind', async () => {
     const demo = startDemo(['--speed', '60', '--flows', 'inventory-slow']);
