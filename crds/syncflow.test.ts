@@ -116,6 +116,26 @@ describe('SyncFlow spec', () => {
     expect(issues[0]?.path).toBe('mapping.fields.sku');
   });
 
+  it('accepts a value map of source codes to canonical text', () => {
+    const fields = {
+      ...inventory.mapping.fields,
+      status: { path: 'Hold', type: 'boolean', map: { ON: 'true', OFF: 'false' } },
+    };
+    expect(issuesOf({ ...inventory, mapping: { fields } })).toEqual([]);
+  });
+
+  it.each<[string, unknown]>([
+    ['a non-text mapped value', { ON: true }],
+    [
+      'more than 64 entries',
+      Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`C${i}`, 'x'])),
+    ],
+  ])('rejects a value map with %s', (_, map) => {
+    const fields = { ...inventory.mapping.fields, status: { path: 'Hold', type: 'boolean', map } };
+    const issues = issuesOf({ ...inventory, mapping: { fields } });
+    expect(issues[0]?.path).toMatch(/^mapping\.fields\.status\.map/);
+  });
+
   it('rejects an xml file source without its record element', () => {
     const issues = issuesOf({
       ...inventory,

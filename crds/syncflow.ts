@@ -33,6 +33,8 @@ export const initialSyncFromPattern =
 
 /** Bounds the CEL cost of the per-field rule. */
 const maxMappingFields = 128;
+/** Bounds a mapping field's value map: code lists, not lookup tables. */
+const maxMapEntries = 64;
 
 export const patterns = ['event', 'poll', 'batch'] as const;
 export type Pattern = (typeof patterns)[number];
@@ -64,6 +66,16 @@ const mappingFieldSchema = withRules(
         .optional()
         .describe(
           'How the source writes dates or numbers when it is not ISO 8601/JSON, e.g. sapDate for /Date(ms)/, yyyyMMdd, dd.MM.yyyy.',
+        ),
+      map: z
+        .record(z.string().max(256), z.string().max(1024))
+        .refine((map) => Object.keys(map).length <= maxMapEntries, {
+          message: `at most ${maxMapEntries} map entries`,
+        })
+        .meta({ maxProperties: maxMapEntries })
+        .optional()
+        .describe(
+          "A value map: the source's value (as text) to the canonical one, then converted to type, e.g. { ON: 'true', OFF: 'false', AUTO: 'false' } with type boolean. A source value the map lacks fails the record.",
         ),
     })
     .describe('One canonical field: a typed path into the source record, or a constant.'),

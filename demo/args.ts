@@ -11,6 +11,10 @@ export interface DemoOptions {
   kubeconfig?: string;
   /** Only these flows of the example (names); all ten when absent. */
   flows?: readonly string[];
+  /** Keep the local components' folder (the flows' pod logs) after stop. */
+  keepLogs: boolean;
+  /** SIGKILL one runtime process every this many seconds (the local node restarts it). */
+  chaosSeconds?: number;
   help: boolean;
 }
 
@@ -25,8 +29,14 @@ local node that runs the flows' pods, Kafka, Redis, the operator, and ERP/Commer
                     and the last convergence check finds no drift
   --kubeconfig PATH run on this cluster instead of starting a local control plane
   --flows A,B       only these flows of the example (by name). Default: all ten
+  --chaos           SIGKILL one flow's runtime process every 20 s; the local node restarts it
+                    as its pod's restartPolicy says, and the budgets must still hold
+  --chaos-every S   the same every S seconds (implies --chaos)
+  --keep-logs       keep the local components' folder (each pod's log) after stop
   --help            this text
 `;
+
+export const defaultChaosSeconds = 20;
 
 export type ParsedArgs = { options: Readonly<DemoOptions> } | { problems: string[] };
 
@@ -56,6 +66,22 @@ function flowsOf(
   return flows;
 }
 
+function chaosOf(
+  values: Record<string, string | boolean | undefined>,
+  kubeconfig: string | undefined,
+  problems: string[],
+): number | undefined {
+  const every = positiveNumber(
+    'chaos-every',
+    values['chaos-every'] as string | undefined,
+    problems,
+  );
+  const seconds = every ?? (values['chaos'] === true ? defaultChaosSeconds : undefined);
+  if (seconds !== undefined && kubeconfig !== undefined)
+    problems.push('--chaos kills processes of the local node: it cannot run with --kubeconfig');
+  return seconds;
+}
+
 export function parseDemoArgs(argv: readonly string[], knownFlows: readonly string[]): ParsedArgs {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -66,6 +92,9 @@ export function parseDemoArgs(argv: readonly string[], knownFlows: readonly stri
         duration: { type: 'string' },
         kubeconfig: { type: 'string' },
         flows: { type: 'string' },
+        chaos: { type: 'boolean' },
+        'chaos-every': { type: 'string' },
+        'keep-logs': { type: 'boolean' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -82,11 +111,14 @@ export function parseDemoArgs(argv: readonly string[], knownFlows: readonly stri
   );
   const flows = flowsOf(values['flows'] as string | undefined, knownFlows, problems);
   const kubeconfig = values['kubeconfig'] as string | undefined;
+  const chaosSeconds = chaosOf(values, kubeconfig, problems);
   if (problems.length > 0) return { problems };
   return {
     options: Object.freeze({
       speed,
       help: values['help'] === true,
+      keepLogs: values['keep-logs'] === true,
+      ...(chaosSeconds === undefined ? {} : { chaosSeconds }),
       ...(durationSeconds === undefined ? {} : { durationSeconds }),
       ...(kubeconfig === undefined ? {} : { kubeconfig }),
       ...(flows === undefined ? {} : { flows: Object.freeze(flows) }),

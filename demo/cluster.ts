@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import type { SyncFlowStatus } from '../crds/syncflow.ts';
-import { syncFlows } from '../operator/controller/syncflow-resources.ts';
+import { pods, syncFlows } from '../operator/controller/syncflow-resources.ts';
+import { flowLabel } from '../operator/plan/parts/labels.ts';
 import { installCrds, kubeConfigFrom, repositoryRoot } from '../test/api/api-server.ts';
 import {
   adminClient,
@@ -13,6 +14,7 @@ import {
   operatorServiceAccount,
   resourcesByKind,
 } from '../test/operator/syncflow-operator.ts';
+import type { PodFacts } from './initial-sync.ts';
 import type { Manifest } from './overlay.ts';
 
 const examplesDir = join(repositoryRoot, 'examples', 'acme-distributor');
@@ -49,6 +51,8 @@ export interface DemoCluster {
   operatorKubeconfig: string;
   apply(objects: readonly Manifest[]): Promise<void>;
   statuses(): Promise<Map<string, SyncFlowStatus | undefined>>;
+  /** The flows' pods, by flow name: what tells when each initial sync ended. */
+  podsByFlow(): Promise<Map<string, PodFacts[]>>;
   /** Removes what the demo created (namespaces, binding); the CRDs stay. */
   remove(): Promise<void>;
 }
@@ -92,6 +96,15 @@ export async function prepareCluster(
       });
       return new Map(list.items.map((f) => [f.metadata?.name ?? '', f.status]));
     },
+    podsByFlow: async () => {
+      const list = await admin.list<PodManifest>(pods, { namespace });
+      const out = new Map<string, PodFacts[]>();
+      for (const pod of list.items) {
+        const flow = pod.metadata?.labels?.[flowLabel];
+        if (flow !== undefined) out.set(flow, [...(out.get(flow) ?? []), factsOf(pod)]);
+      }
+      return out;
+    },
     remove: async () => {
       await admin.delete(
         { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false },
@@ -99,5 +112,29 @@ export async function prepareCluster(
       );
       await deleteOperatorServiceAccount(kubeconfig, access.namespace);
     },
+  };
+}
+
+interface PodManifest {
+  metadata?: { labels?: Record<string, string> };
+  status?: {
+    phase?: string;
+    conditions?: { type: string; status: string; lastTransitionTime?: string }[];
+    containerStatuses?: { state?: { terminated?: { exitCode?: number; finishedAt?: string } } }[];
+  };
+}
+
+const msOf = (time: string | undefined): number | undefined =>
+  time === undefined ? undefined : Date.parse(time);
+
+function factsOf(pod: PodManifest): PodFacts {
+  const ready = pod.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
+  const ends = (pod.status?.containerStatuses ?? []).map((c) =>
+    msOf(c.state?.terminated?.finishedAt),
+  );
+  return {
+    phase: pod.status?.phase,
+    finishedAtMs: ends.find((t) => t !== undefined),
+    readySinceMs: msOf(ready?.lastTransitionTime),
   };
 }

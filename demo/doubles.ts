@@ -17,6 +17,9 @@ import { plants, type Distributor } from './seed.ts';
 
 export const demoToken = 'demo-token';
 
+/** How long before the demo's start the seeded ERP rows were last changed. */
+const seededAgeMs = 7 * 24 * 3_600_000;
+
 /** SAP services (first path segment under the gateway) and the entity set each double serves. */
 const sapEntities: Record<string, ErpEntity> = {
   ZMM_ATP_SRV: {
@@ -239,7 +242,9 @@ export async function startDoubles(d: Distributor, nowMs: number): Promise<Doubl
   const files = exportServer(exports);
   const [sapBase, exportsUrl] = await Promise.all([listen(gateway), listen(files)]);
   seedCommerce(commerce, d);
-  seedErp({ sap, netsuite }, d, nowMs);
+  // A shop that has been running for years: the ERP last changed the seeded rows long ago, so a
+  // flow starting at `now` (and its overlap window) reads only what changes during the demo.
+  seedErp({ sap, netsuite }, d, nowMs - seededAgeMs);
   const close = async (): Promise<void> => {
     gateway.closeAllConnections();
     files.closeAllConnections();

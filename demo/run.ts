@@ -13,7 +13,9 @@ import type { DemoOptions } from './args.ts';
 import { prepareCluster, exampleObjects } from './cluster.ts';
 import { checkConvergence, worstDriftByFlow, type Convergence } from './convergence.ts';
 import { demoToken, startDoubles } from './doubles.ts';
+import { startChaos } from './chaos.ts';
 import { exampleFlows } from './flows.ts';
+import { withInitialSyncEnds } from './initial-sync.ts';
 import { Generator, actualValues, topics } from './generator.ts';
 import { connectionsFor, flowFor, tokenSecretFor, type DemoFlow } from './overlay.ts';
 import { defaultSize, distributorFor, rngFor } from './seed.ts';
@@ -55,7 +57,9 @@ async function infrastructure(ctx: RunContext, stops: Stops, log: (l: string) =>
     redis: true,
     ...(local ? { node: 'run' as const } : {}),
     log: (line) => log(`[env] ${line}`),
+    keepRunDir: ctx.options.keepLogs,
   });
+  if (ctx.options.keepLogs) log(`local components' folder (kept after stop): ${env.runDir}`);
   stops.push('environment', () => env.stop());
   const kubeconfig = ctx.options.kubeconfig ?? env.kubeconfig ?? '';
   return { env, kubeconfig, kafkaBrokers: env.kafkaBrokers ?? [], redisUrl: env.redisUrl ?? '' };
@@ -160,6 +164,19 @@ async function drive(ctx: RunContext, stops: Stops, log: (l: string) => void): P
     ...flows.map((f) => f.manifest),
   ]);
   log(`ready in ${Math.round((ctx.nowMs() - started) / 1000)}s; operator log: ${operator.logFile}`);
+  const node = infra.env.node;
+  if (ctx.options.chaosSeconds !== undefined && node) {
+    const chaos = startChaos({
+      everyMs: ctx.options.chaosSeconds * 1000,
+      namespace,
+      processes: () => node.processes(),
+      kill: (pid) => process.kill(pid, 'SIGKILL'),
+      log,
+      untilMs: ctx.nowMs() + (ctx.options.durationSeconds ?? Infinity) * 1000,
+      nowMs: ctx.nowMs,
+    });
+    stops.push('chaos', () => Promise.resolve(chaos.stop()));
+  }
   const generator = new Generator(
     { distributor, doubles, producer, rng: rngFor(7), speed: ctx.options.speed, flows: names },
     ctx.nowMs(),
@@ -177,18 +194,47 @@ interface LoopInput {
   operatorExited: Promise<number | string>;
 }
 
+/**
+ * After --duration the generator (and --chaos) stops and the demo waits, at most the longest
+ * budget, for the changes in flight and for every flow to be Ready: zero drift is then what
+ * every flow owes, not a race with the clock.
+ */
+function phaseOf(
+  nowMs: number,
+  endMs: number,
+  settleUntilMs: number,
+  settled: boolean,
+): 'run' | 'settle' | 'done' {
+  if (nowMs < endMs) return 'run';
+  return nowMs >= settleUntilMs || settled ? 'done' : 'settle';
+}
+
+/** Every flow Ready: after --chaos, a pod just killed must be back before the verdict. */
+function allReady(
+  flows: readonly DemoFlow[],
+  statuses: Map<string, SyncFlowStatus | undefined>,
+): boolean {
+  return flows.every(
+    (f) => statuses.get(f.name)?.conditions?.find((c) => c.type === 'Ready')?.status === 'True',
+  );
+}
+
+function patternsOf(flows: readonly DemoFlow[]) {
+  return flows.flatMap((f) =>
+    'stalled' in f.scaled ? [] : [{ name: f.name, pattern: f.scaled.pattern }],
+  );
+}
+
 async function loop(input: LoopInput): Promise<number> {
   const { ctx, flows, generator, doubles, cluster, log } = input;
   const budgets = new Map(flows.map((f) => [f.name, budgetOf(f)]));
   const start = ctx.nowMs();
-  const endMs =
-    ctx.options.durationSeconds === undefined
-      ? Infinity
-      : start + ctx.options.durationSeconds * 1000;
+  const endMs = start + (ctx.options.durationSeconds ?? Infinity) * 1000;
   let worstDrift = new Map<string, number>();
   const worstLag = new Map<string, number>();
   let statuses = new Map<string, SyncFlowStatus | undefined>();
   let convergence: Convergence | undefined;
+  let initialSyncEnds = new Map<string, number>();
   let operatorDown = false;
   void input.operatorExited.then(() => (operatorDown = true));
   const check = (): Convergence =>
@@ -196,13 +242,21 @@ async function loop(input: LoopInput): Promise<number> {
       expected: generator.ledger.values(),
       actual: actualValues(doubles, generator.ledger),
       budgetMsOf: (flow) => (budgets.get(flow) ?? 0) * 1000,
+      initialSyncEndMsOf: (flow) => initialSyncEnds.get(flow),
       nowMs: ctx.nowMs(),
     });
-  for (let tick = 0; !ctx.signal.aborted && ctx.nowMs() < endMs; tick++) {
+  const settleUntilMs = endMs + Math.max(0, ...budgets.values()) * 1000;
+  for (let tick = 0; !ctx.signal.aborted; tick++) {
     const now = ctx.nowMs();
-    await generator.tick(now);
+    const settled = convergence?.drifted.length === 0 && allReady(flows, statuses);
+    const phase = phaseOf(now, endMs, settleUntilMs, settled);
+    if (phase === 'done') break;
+    if (phase === 'run') await generator.tick(now);
+    else if (now - endMs < 1000) log('duration over: no more changes; the last ones land');
     statuses = await cluster.statuses().catch(() => statuses);
     recordLag(worstLag, statuses);
+    const podsByFlow = await cluster.podsByFlow().catch(() => new Map());
+    initialSyncEnds = withInitialSyncEnds(initialSyncEnds, patternsOf(flows), podsByFlow);
     convergence = check();
     worstDrift = worstDriftByFlow(worstDrift, convergence);
     show({
@@ -218,7 +272,18 @@ async function loop(input: LoopInput): Promise<number> {
     await sleepUntil(start + (tick + 1) * 1000, ctx);
   }
   if (ctx.signal.aborted) return 1;
-  return judge({ flows, budgets, worstDrift, worstLag, statuses, final: check(), log });
+  const carried = new Set([...generator.ledger.values()].map((e) => e.flow));
+  const initialSync = { startMs: start, ends: initialSyncEnds, carried };
+  return judge({
+    flows,
+    budgets,
+    worstDrift,
+    worstLag,
+    statuses,
+    initialSync,
+    final: check(),
+    log,
+  });
 }
 
 function judge(input: {
@@ -227,6 +292,8 @@ function judge(input: {
   worstDrift: Map<string, number>;
   worstLag: Map<string, number>;
   statuses: Map<string, SyncFlowStatus | undefined>;
+  /** When the flows were applied, when each one's initial sync ended, which flows carry entities. */
+  initialSync: { startMs: number; ends: Map<string, number>; carried: Set<string> };
   final: Convergence;
   log: (line: string) => void;
 }): number {
@@ -237,6 +304,11 @@ function judge(input: {
       worstDriftMs: input.worstDrift.get(f.name) ?? 0,
       worstLagSeconds: input.worstLag.get(f.name),
       status: input.statuses.get(f.name),
+      initialSyncSeconds: secondsSince(
+        input.initialSync.startMs,
+        input.initialSync.ends.get(f.name),
+      ),
+      carries: input.initialSync.carried.has(f.name),
     }),
   );
   for (const line of summaryLines(verdicts, input.final)) input.log(line);
@@ -246,6 +318,9 @@ function judge(input: {
   );
   return ok ? 0 : 1;
 }
+
+const secondsSince = (startMs: number, atMs: number | undefined): number | undefined =>
+  atMs === undefined ? undefined : Math.max(0, atMs - startMs) / 1000;
 
 function recordLag(
   worst: Map<string, number>,

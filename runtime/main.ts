@@ -119,6 +119,27 @@ function exitCodeOf(record: RunRecord): number {
   return record.result === 'failed' ? 1 : 4;
 }
 
+/**
+ * A continuous poller (a Deployment, for budgets a CronJob's minute cannot keep) polls every
+ * interval until SIGTERM; exiting after one poll would make its Deployment a crash loop. A failed
+ * poll is retried by the next one: its run record says what failed.
+ */
+async function pollContinuously(
+  poll: () => Promise<RunRecord>,
+  intervalMs: number,
+  signal: AbortSignal,
+): Promise<RunRecord> {
+  let record = await poll();
+  while (!signal.aborted) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, intervalMs);
+      signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
+    if (!signal.aborted) record = await poll();
+  }
+  return record;
+}
+
 async function pollOrBatch(
   mode: 'poll' | 'batch',
   config: Readonly<RuntimeConfig>,
@@ -145,10 +166,13 @@ async function pollOrBatch(
     files,
   };
   try {
+    const interval = config.flow.plan.pollIntervalSeconds;
     const record =
-      mode === 'poll'
-        ? await runPoll(deps)
-        : await runBatch({ ...deps, mountDir: config.env.SYNCFLOW_BATCH_DIR });
+      mode === 'batch'
+        ? await runBatch({ ...deps, mountDir: config.env.SYNCFLOW_BATCH_DIR })
+        : interval === undefined
+          ? await runPoll(deps)
+          : await pollContinuously(() => runPoll(deps), interval * 1000, signal);
     return exitCodeOf(record);
   } finally {
     redis.disconnect();

@@ -5,7 +5,7 @@ import type { MappingField, MappingType } from '../../crds/syncflow.ts';
 
 export type FieldType = MappingType;
 /** A mapping field of the SyncFlow: a dot path (`[n]` indexes arrays) or a constant `value`. */
-export type FieldSpec = Pick<MappingField, 'path' | 'value' | 'type'>;
+export type FieldSpec = Pick<MappingField, 'path' | 'value' | 'type' | 'map'>;
 
 export type FieldValue = string | number | boolean | readonly unknown[] | object;
 export type FieldResult = { value: FieldValue | undefined } | { error: string };
@@ -67,10 +67,25 @@ const coercions: Record<FieldType, (raw: unknown) => FieldValue | undefined> = {
     typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : undefined,
 };
 
-/** The value at `spec.path` as `spec.type`; absent (undefined/null) is not an error. */
+/** A code of the source (ON/OFF/AUTO, a status letter) through the field's value map. */
+function mappedOf(raw: unknown, spec: FieldSpec): { raw: unknown } | { error: string } {
+  if (spec.map === undefined) return { raw };
+  const code = typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean';
+  // Own keys only: a source value such as `constructor` must not reach Object.prototype.
+  if (code && Object.hasOwn(spec.map, String(raw))) return { raw: spec.map[String(raw)] };
+  const known = Object.keys(spec.map).join(', ');
+  return {
+    error: `field ${spec.path ?? 'value'}: ${JSON.stringify(raw)} is not in its value map (${known})`,
+  };
+}
+
+/** The value at `spec.path` (through `spec.map` when set) as `spec.type`; absent (undefined/null) is not an error. */
 export function fieldOf(root: unknown, spec: FieldSpec): FieldResult {
-  const raw = spec.path === undefined ? spec.value : valueAt(root, spec.path);
-  if (raw === undefined || raw === null) return { value: undefined };
+  const read = spec.path === undefined ? spec.value : valueAt(root, spec.path);
+  if (read === undefined || read === null) return { value: undefined };
+  const mapped = mappedOf(read, spec);
+  if ('error' in mapped) return mapped;
+  const raw = mapped.raw;
   const value = coercions[spec.type](raw);
   if (value === undefined) {
     return { error: `field ${spec.path ?? 'value'} is not a ${spec.type}: ${JSON.stringify(raw)}` };

@@ -194,6 +194,50 @@ describe('recordFor (credit)', () => {
   });
 });
 
+describe('recordFor (credit from NetSuite)', () => {
+  const netsuite: FlowDefinition = {
+    flow: 'credit',
+    options: {
+      fields: {
+        companyExternalId: { path: 'entityid', type: 'string' },
+        creditLimit: { path: 'creditlimit', type: 'decimal' },
+        onHold: {
+          path: 'creditholdoverride',
+          type: 'boolean',
+          map: { ON: 'true', OFF: 'false', AUTO: 'false' },
+        },
+        modifiedAt: { path: 'lastmodifieddate', type: 'dateTime' },
+      },
+      deletes: 'ignore',
+      defaults: {},
+    },
+  };
+  const row = (hold: string) => ({
+    entityid: 'C00001',
+    creditlimit: '25000',
+    creditholdoverride: hold,
+    lastmodifieddate: '2026-05-19T09:30:00Z',
+  });
+
+  it.each([
+    ['ON', true],
+    ['OFF', false],
+    ['AUTO', false],
+  ])('a hold override %s reaches the record as onHold %s', (hold, onHold) => {
+    expect(recordFor(message(row(hold)), netsuite)).toMatchObject({
+      envelope: { record: { companyExternalId: 'C00001', creditLimit: 25000, onHold } },
+    });
+  });
+
+  it('dead-letters a hold code the map does not know', () => {
+    const result = recordFor(message(row('MANUAL')), netsuite);
+    expect(result).toMatchObject({ poison: { reasonCode: 'SF_INVALID_RECORD' } });
+    expect('poison' in result && result.poison.reason).toContain(
+      '"MANUAL" is not in its value map',
+    );
+  });
+});
+
 describe('recordsFor and latestPerKey', () => {
   it('splits a batch and keeps the newest version per key', () => {
     const msgs = [

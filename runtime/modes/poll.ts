@@ -35,13 +35,17 @@ export function initialSinceMs(config: FlowConfig, nowMs: number): number {
   return Date.parse(from);
 }
 
-/** The first page reads from the cursor minus the overlap window, or from `initialSync`. */
-function sinceOf(
+/**
+ * The first page reads from the cursor minus the overlap window, or from `initialSync`. A flow
+ * starting `now` reads the overlap window before its first poll too: changes made while its pod
+ * was scheduled and started are changes after the flow's creation, and must not be lost.
+ */
+export function sinceOf(
   config: FlowConfig,
   at: { cursor: DeltaCursor | undefined; overlapMs: number; startedAtMs: number },
 ): number {
   if (at.cursor) return at.cursor.modifiedMs - at.overlapMs;
-  return initialSinceMs(config, at.startedAtMs);
+  return initialSinceMs(config, at.startedAtMs - at.overlapMs);
 }
 
 /** Drift or blast radius, judged on `$metadata` (or the first records) and the first page. */

@@ -1,22 +1,33 @@
-// The demo's pure parts: flags, time compression, the convergence check, the verdict and the
+// The demo's pure parts: flags, time compression, the convergence check, the initial sync, the
+// verdict and the
 // 80-column table.
 import { describe, expect, it } from 'vitest';
 import { parseDemoArgs } from '../../demo/args.ts';
-import { checkConvergence, type Expected } from '../../demo/convergence.ts';
+import { flowOfPod, victimOf } from '../../demo/chaos.ts';
+import { checkConvergence, worstDriftByFlow, type Expected } from '../../demo/convergence.ts';
+import { initialSyncEndOf, withInitialSyncEnds, type PodFacts } from '../../demo/initial-sync.ts';
 import { flowFor } from '../../demo/overlay.ts';
 import { exampleFlows } from '../../demo/flows.ts';
 import { conditionsCell, renderTable, scheduleCell, shortDuration } from '../../demo/table.ts';
-import { verdictFor } from '../../demo/verdict.ts';
+import { summaryLines, verdictFor } from '../../demo/verdict.ts';
 
 const flows = exampleFlows();
 const names = flows.map((f) => f.metadata?.name ?? '');
 
 describe('flags', () => {
   it.each([
-    [['--speed', '60', '--duration', '120'], { speed: 60, durationSeconds: 120, help: false }],
-    [[], { speed: 1, help: false }],
-    [['--flows', 'credit,orders'], { speed: 1, help: false, flows: ['credit', 'orders'] }],
-    [['--kubeconfig', '/k'], { speed: 1, help: false, kubeconfig: '/k' }],
+    [
+      ['--speed', '60', '--duration', '120'],
+      { speed: 60, durationSeconds: 120, help: false, keepLogs: false },
+    ],
+    [[], { speed: 1, help: false, keepLogs: false }],
+    [
+      ['--flows', 'credit,orders'],
+      { speed: 1, help: false, keepLogs: false, flows: ['credit', 'orders'] },
+    ],
+    [['--kubeconfig', '/k'], { speed: 1, help: false, keepLogs: false, kubeconfig: '/k' }],
+    [['--chaos', '--keep-logs'], { speed: 1, help: false, keepLogs: true, chaosSeconds: 20 }],
+    [['--chaos-every', '5'], { speed: 1, help: false, keepLogs: false, chaosSeconds: 5 }],
   ])('%j parses', (argv, expected) => {
     expect(parseDemoArgs(argv, names)).toEqual({ options: expected });
   });
@@ -24,6 +35,8 @@ describe('flags', () => {
     [['--speed', '0'], '--speed must be a positive number; got 0'],
     [['--duration', 'x'], '--duration must be a positive number; got x'],
     [['--flows', 'nope'], '--flows: no flow named nope'],
+    [['--chaos', '--kubeconfig', '/k'], '--chaos kills processes of the local node'],
+    [['--chaos-every', '0'], '--chaos-every must be a positive number; got 0'],
   ])('%j is refused', (argv, problem) => {
     const parsed = parseDemoArgs(argv, names);
     expect('problems' in parsed && parsed.problems.join()).toContain(problem);
@@ -75,6 +88,7 @@ describe('convergence', () => {
         ['d', true],
       ]),
       budgetMsOf: (flow) => (flow === 'g' ? 4_000 : 60_000),
+      initialSyncEndMsOf: () => 0,
       nowMs: 10_000,
     });
     expect(c.checked).toBe(4);
@@ -90,9 +104,103 @@ describe('convergence', () => {
       expected: [e('a', 1.1, 0)],
       actual: new Map([['a', 1.1]]),
       budgetMsOf: () => 0,
+      initialSyncEndMsOf: () => 0,
       nowMs: 1,
     });
     expect(c).toMatchObject({ drifted: [], oldestDriftMs: 0 });
+  });
+
+  it('judges a flow from the end of its initial sync, never before', () => {
+    const c = checkConvergence({
+      expected: [e('early', 1, 0, 'done'), e('late', 1, 50_000, 'done'), e('x', 1, 0, 'syncing')],
+      actual: new Map(),
+      budgetMsOf: () => 30_000,
+      initialSyncEndMsOf: (flow) => (flow === 'done' ? 40_000 : undefined),
+      nowMs: 75_000,
+    });
+    expect(c.drifted.map((d) => [d.key, d.ageMs, d.judgedAgeMs, d.overBudget])).toEqual([
+      ['early', 75_000, 35_000, true],
+      ['x', 75_000, 0, false],
+      ['late', 25_000, 25_000, false],
+    ]);
+    expect(worstDriftByFlow(new Map([['done', 40_000]]), c)).toEqual(
+      new Map([
+        ['done', 40_000],
+        ['syncing', 0],
+      ]),
+    );
+  });
+});
+
+describe('initial sync end', () => {
+  const pod = (phase: string, finishedAtMs?: number, readySinceMs?: number): PodFacts => ({
+    phase,
+    finishedAtMs,
+    readySinceMs,
+  });
+  it.each<[string, 'batch' | 'event' | 'poll', PodFacts[], number | undefined]>([
+    [
+      'a batch flow: its first succeeded run',
+      'batch',
+      [pod('Failed', 5), pod('Succeeded', 9), pod('Succeeded', 7)],
+      7,
+    ],
+    ['a batch flow whose run still runs', 'batch', [pod('Running', undefined, 3)], undefined],
+    [
+      'an event flow: its first Ready pod',
+      'event',
+      [pod('Running', undefined, 12), pod('Running', undefined, 8)],
+      8,
+    ],
+    ['a poll flow in a crash loop', 'poll', [pod('Running')], undefined],
+  ])('%s', (_, pattern, pods, expected) => {
+    expect(initialSyncEndOf(pattern, pods)).toBe(expected);
+  });
+  it('keeps an end once seen, even when the pod is gone', () => {
+    const flows = [
+      { name: 'a', pattern: 'event' as const },
+      { name: 'b', pattern: 'batch' as const },
+    ];
+    const first = withInitialSyncEnds(
+      new Map(),
+      flows,
+      new Map([['a', [pod('Running', undefined, 5)]]]),
+    );
+    const later = withInitialSyncEnds(first, flows, new Map([['b', [pod('Succeeded', 20)]]]));
+    expect(later).toEqual(
+      new Map([
+        ['a', 5],
+        ['b', 20],
+      ]),
+    );
+  });
+});
+
+describe('chaos', () => {
+  it.each([
+    ['credit-5c4777954b-kd8p8', 'credit'],
+    ['inventory-fast-68b4c95c9b-fkf2w', 'inventory-fast'],
+    ['pricing-contract-29412345-x7k2q', 'pricing-contract'],
+  ])('pod %s belongs to flow %s', (pod, flow) => {
+    expect(flowOfPod(pod)).toBe(flow);
+  });
+  it('kills a runtime of this namespace, one flow after the other', () => {
+    const p = (namespace: string, pod: string, container: string, pid: number) => ({
+      namespace,
+      pod,
+      container,
+      pid,
+    });
+    const processes = [
+      p('demo', 'orders-5f5974f79b-jvb98', 'runtime', 3),
+      p('other', 'credit-75f757cf45-6zd54', 'runtime', 9),
+      p('demo', 'inventory-fast-5bfdc5c56c-g4xbg', 'runtime', 1),
+      p('demo', 'inventory-fast-5bfdc5c56c-nb6ts', 'runtime', 2),
+      p('demo', 'orders-5f5974f79b-jvb98', 'sidecar', 4),
+    ];
+    const pids = [0, 1, 2].map((round) => victimOf(processes, 'demo', round)?.pid);
+    expect(pids).toEqual([1, 3, 1]);
+    expect(victimOf([], 'demo', 0)).toBeUndefined();
   });
 });
 
@@ -117,9 +225,44 @@ describe('verdict', () => {
     ],
     [{ worstDriftMs: 0, worstLagSeconds: 90 }, ready, ['lag reached 90s (budget 60s)']],
     [{ worstDriftMs: 0, worstLagSeconds: undefined }, undefined, ['not Ready']],
+    [
+      { worstDriftMs: 0, worstLagSeconds: undefined, initialSyncSeconds: undefined },
+      ready,
+      ['its initial sync did not end within the run'],
+    ],
+    [
+      {
+        worstDriftMs: 0,
+        worstLagSeconds: undefined,
+        initialSyncSeconds: undefined,
+        carries: false,
+      },
+      ready,
+      [],
+    ],
   ])('%j', (numbers, status, reasons) => {
-    const v = verdictFor({ name: 'f', budgetSeconds: 60, ...numbers, status: status as never });
-    expect(v).toEqual({ name: 'f', ok: reasons.length === 0, reasons });
+    const v = verdictFor({
+      name: 'f',
+      budgetSeconds: 60,
+      initialSyncSeconds: 20,
+      carries: true,
+      ...numbers,
+      status: status as never,
+    });
+    expect(v).toMatchObject({ name: 'f', ok: reasons.length === 0, reasons });
+  });
+  it('reports the initial sync beside the verdict', () => {
+    const v = verdictFor({
+      name: 'pricing-contract',
+      budgetSeconds: 60,
+      worstDriftMs: 0,
+      worstLagSeconds: undefined,
+      status: ready as never,
+      initialSyncSeconds: 83.4,
+      carries: true,
+    });
+    const final = { checked: 1, drifted: [], oldestDriftMs: 0, flowsOverBudget: [] };
+    expect(summaryLines([v], final)[0]).toBe('ok   pricing-contract (initial sync 83s)');
   });
 });
 

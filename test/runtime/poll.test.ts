@@ -8,7 +8,8 @@ import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/co
 import { startErpDouble, type ErpDialect, type ErpDouble } from '../doubles/erp/erp-double.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
-import { bearerToken } from './runtime-fixture.ts';
+import { eventually } from '../support/eventually.ts';
+import { bearerToken, spawnRuntime, stopRuntime } from './runtime-fixture.ts';
 import { dialects, type DialectCase } from './poll-dialects.ts';
 import {
   erpToken,
@@ -137,4 +138,47 @@ describe.each(dialects)('runtime poll against the $dialect double', (dialect) =>
       await erp.close();
     }
   });
+});
+
+describe('runtime poll as a continuous poller (plan.pollIntervalSeconds)', () => {
+  it('keeps polling a SuiteQL query until SIGTERM, applying each change without a restart', async () => {
+    const suiteql = dialects.find((d) => d.dialect === 'suiteql');
+    if (!suiteql) throw new Error('no suiteql dialect');
+    const prefix = uniqueName('Q');
+    // The runtime reads a query as an inline view: rows the query's WHERE excludes never come.
+    const query = `SELECT id, item, quantityonhand, lastmodifieddate FROM inventorybalance WHERE quantityonhand < 1000`;
+    const { erp, options } = await setup({
+      ...suiteql,
+      source: { suiteql: { query, pageSize: 5 } },
+    });
+    const continuous = { ...options, pollIntervalSeconds: 1 };
+    const runtime = spawnRuntime(writeRunRoot(continuous), {}, 'poll');
+    const put = (i: number, quantity: number): void => {
+      const [key, fields] = suiteql.row(prefix, i, quantity);
+      erp.store.put(key, fields);
+    };
+    const quantity = (i: number): number | undefined =>
+      commerce.state.sourceItem(`${prefix}-${i}`, 'wh1')?.quantity;
+    try {
+      put(0, 10);
+      put(1, 5000);
+      await eventually(() => expect(quantity(0)).toBe(10), { timeoutMs: 30_000 });
+      put(0, 11);
+      put(2, 12);
+      await eventually(
+        () => {
+          expect(quantity(0)).toBe(11);
+          expect(quantity(2)).toBe(12);
+        },
+        { timeoutMs: 30_000 },
+      );
+      expect(runtime.child.exitCode, runtime.output.join('')).toBeNull();
+      expect(quantity(1)).toBeUndefined();
+      const stopped = await stopRuntime(runtime);
+      expect(stopped.code, runtime.output.join('')).toBe(0);
+    } finally {
+      await stopRuntime(runtime);
+      await erp.close();
+    }
+  }, 90_000);
 });

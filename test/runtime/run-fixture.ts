@@ -22,6 +22,8 @@ export interface RunFlowOptions {
   mode: 'poll' | 'batch';
   guards?: Record<string, unknown>;
   batchSize?: number;
+  /** A continuous poller (a Deployment): seconds between polls. */
+  pollIntervalSeconds?: number;
 }
 
 export function writeRunRoot(options: RunFlowOptions): string {
@@ -51,6 +53,9 @@ export function writeRunRoot(options: RunFlowOptions): string {
       mode: options.mode,
       schedule: '*/5 * * * *',
       maxLagSeconds: options.mode === 'poll' ? 600 : 86_400,
+      ...(options.pollIntervalSeconds === undefined
+        ? {}
+        : { pollIntervalSeconds: options.pollIntervalSeconds }),
     },
     connections: {
       erp: {

@@ -55,13 +55,30 @@ interface Parsed {
   toChar: [string, string][];
 }
 
+/** `FROM (SELECT … FROM table WHERE inner) t`: the one inline view a delta reader wraps. */
+const inlineViewPattern =
+  /\bFROM\s*\(\s*SELECT\s+.+?\s+FROM\s+(?<table>\w+)(?:\s+WHERE\s+(?<where>.+?))?\s*\)\s*(?<alias>\w+)/is;
+
+/** The inline view flattened to its table, its WHERE kept for AND-ing with the outer one. */
+function flattened(q: string): { text: string; inner: string | undefined } {
+  const view = inlineViewPattern.exec(q);
+  if (!view?.groups) return { text: q, inner: undefined };
+  const { table = '', where, alias = '' } = view.groups;
+  return { text: q.replace(view[0], `FROM ${table} ${alias}`), inner: where };
+}
+
+function bothOf(a: string | undefined, b: string | undefined): string | undefined {
+  return a === undefined ? b : b === undefined ? a : `(${a}) AND (${b})`;
+}
+
 function parseQuery(store: ErpStore, q: string): Parsed | undefined {
-  const aliased = /\bFROM\s+\w+\s+(?!WHERE\b|ORDER\b)(\w+)/i.exec(q)?.[1];
-  const text = aliased ? q.replace(new RegExp(`\\b${aliased}\\.`, 'g'), '') : q;
+  const { text: flat, inner } = flattened(q);
+  const aliased = /\bFROM\s+\w+\s+(?!WHERE\b|ORDER\b)(\w+)/i.exec(flat)?.[1];
+  const text = aliased ? flat.replace(new RegExp(`\\b${aliased}\\.`, 'g'), '') : flat;
   const groups = queryPattern.exec(text.trim())?.groups;
   if (!groups || groups['table']?.toLowerCase() !== store.entity.name) return undefined;
   return {
-    where: groups['where'],
+    where: bothOf(inner, groups['where']),
     order: (groups['order'] ?? '')
       .split(',')
       .map((s) => s.trim())
