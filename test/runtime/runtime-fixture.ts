@@ -191,7 +191,9 @@ export async function produce(
   messages: Message[],
   chunk = 500,
 ): Promise<void> {
-  const producer = kafka.producer();
+  // Idempotent: a send retried after a timeout under load must not append the messages twice,
+  // or the log holds more than the test produced.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   for (let i = 0; i < messages.length; i += chunk)
     await producer.send({ topic, messages: messages.slice(i, i + chunk), acks: -1 });
