@@ -88,6 +88,60 @@ function writeKubeconfig(path: string, server: string, pki: Pki): void {
   );
 }
 
+interface SchedulerStart {
+  runDir: string;
+  kubeconfigPath: string;
+  bin: (name: string) => string;
+  log: (name: string) => string;
+  port: number;
+}
+
+function schedulerArgs(kubeconfigPath: string, port: number, certDir: string): string[] {
+  return [
+    `--kubeconfig=${kubeconfigPath}`,
+    `--authentication-kubeconfig=${kubeconfigPath}`,
+    `--authorization-kubeconfig=${kubeconfigPath}`,
+    '--leader-elect=false',
+    '--bind-address=127.0.0.1',
+    `--secure-port=${port}`,
+    `--cert-dir=${certDir}`,
+  ];
+}
+
+/**
+ * Starts the scheduler and waits for its healthz. A free port found at the start can be taken
+ * by an outgoing connection's ephemeral port before the scheduler binds it (seen in CI: "bind:
+ * address already in use"), so a scheduler that exits early is started again on a new port.
+ */
+async function startScheduler(options: SchedulerStart): Promise<Child> {
+  const certDir = join(options.runDir, 'scheduler');
+  for (let attempt = 1; ; attempt++) {
+    const port = attempt === 1 ? options.port : await portFor('kube-scheduler');
+    const scheduler = startChild({
+      name: 'kube-scheduler',
+      command: options.bin('kube-scheduler'),
+      args: schedulerArgs(options.kubeconfigPath, port, certDir),
+      logFile: options.log('kube-scheduler'),
+    });
+    try {
+      await waitUntil(
+        async () =>
+          (
+            await httpsGet(`https://127.0.0.1:${port}/healthz`, {
+              caFile: join(certDir, 'kube-scheduler.crt'),
+            })
+          ).body === 'ok',
+        { what: 'kube-scheduler', timeoutMs: 60_000, child: scheduler },
+      );
+      return scheduler;
+    } catch (err) {
+      const exitedEarly = !scheduler.isRunning();
+      await scheduler.stop(2_000);
+      if (attempt >= 3 || !exitedEarly) throw err;
+    }
+  }
+}
+
 async function allocatePorts(apiserverPort?: number): Promise<Ports> {
   return {
     etcd: await portFor('etcd'),
@@ -159,22 +213,6 @@ export async function startKube(options: KubeOptions): Promise<KubeControlPlane>
       logFile: log('kube-controller-manager'),
     });
     children.push(kcm);
-    const schedulerCerts = join(runDir, 'scheduler');
-    const scheduler = startChild({
-      name: 'kube-scheduler',
-      command: bin('kube-scheduler'),
-      args: [
-        `--kubeconfig=${kubeconfigPath}`,
-        `--authentication-kubeconfig=${kubeconfigPath}`,
-        `--authorization-kubeconfig=${kubeconfigPath}`,
-        '--leader-elect=false',
-        '--bind-address=127.0.0.1',
-        `--secure-port=${ports.scheduler}`,
-        `--cert-dir=${schedulerCerts}`,
-      ],
-      logFile: log('kube-scheduler'),
-    });
-    children.push(scheduler);
     // The controller manager is working once it has created the `default` ServiceAccount.
     await waitUntil(
       async () =>
@@ -182,14 +220,8 @@ export async function startKube(options: KubeOptions): Promise<KubeControlPlane>
           .status === 200,
       { what: 'kube-controller-manager', timeoutMs: 60_000, child: kcm },
     );
-    await waitUntil(
-      async () =>
-        (
-          await httpsGet(`https://127.0.0.1:${ports.scheduler}/healthz`, {
-            caFile: join(schedulerCerts, 'kube-scheduler.crt'),
-          })
-        ).body === 'ok',
-      { what: 'kube-scheduler', timeoutMs: 60_000, child: scheduler },
+    children.push(
+      await startScheduler({ runDir, kubeconfigPath, bin, log, port: ports.scheduler }),
     );
   } catch (err) {
     const started = current.apiserver ? [current.apiserver, ...children] : children;
