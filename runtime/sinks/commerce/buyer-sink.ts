@@ -12,6 +12,7 @@ import {
   customerOf,
   Refusal,
   refusalOf,
+  resultOfOutcomes,
   withAttribute,
   type CommerceCustomer,
 } from './commerce-lookup.ts';
@@ -40,12 +41,7 @@ export class BuyerSink implements Sink<BuyerRecord> {
         outcome: await attempt(`upsert buyer ${item.record.externalId}`, () => this.#upsert(item)),
       })),
     );
-    return {
-      applied: outcomes.filter((o) => o.outcome === undefined).map((o) => o.item.key),
-      failed: outcomes.flatMap(({ item, outcome }) =>
-        outcome instanceof Refusal ? [outcome.failureOf(item.key)] : [],
-      ),
-    };
+    return resultOfOutcomes(outcomes);
   }
 
   close(): Promise<void> {

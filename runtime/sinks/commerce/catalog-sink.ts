@@ -9,7 +9,7 @@ import type { ProductRecord } from '../../flow/flow.ts';
 import type { Attempt, Sink, WriteItem, WriteResult } from '../sink.ts';
 import { CatalogIds } from './catalog-ids.ts';
 import type { CommerceClient } from './commerce-client.ts';
-import { Refusal, refusalOf } from './commerce-lookup.ts';
+import { Refusal, refusalOf, resultOfOutcomes } from './commerce-lookup.ts';
 
 type Item = WriteItem<ProductRecord>;
 
@@ -41,12 +41,7 @@ export class CatalogSink implements Sink<ProductRecord> {
     const outcomes = await Promise.all(
       items.map(async (item) => ({ item, outcome: await this.#writeOne(item, ids, attempt) })),
     );
-    return {
-      applied: outcomes.filter((o) => o.outcome === undefined).map((o) => o.item.key),
-      failed: outcomes.flatMap(({ item, outcome }) =>
-        outcome instanceof Refusal ? [outcome.failureOf(item.key)] : [],
-      ),
-    };
+    return resultOfOutcomes(outcomes);
   }
 
   close(): Promise<void> {

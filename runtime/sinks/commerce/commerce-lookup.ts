@@ -1,7 +1,7 @@
 // Finding Commerce entities by the ERP's ids before anything is created: companies by a company
 // attribute (`reseller_id`), customers by a custom attribute or their email. A lookup that
 // Commerce refuses (4xx) is a refusal value for the row, never an exception.
-import type { WriteFailure } from '../sink.ts';
+import type { WriteFailure, WriteResult } from '../sink.ts';
 import { errorMessageOf, type CommerceClient, type CommerceResponse } from './commerce-client.ts';
 
 /** A row Commerce refused for good, with the reason carried into the dead letter. */
@@ -16,6 +16,18 @@ export class Refusal {
   failureOf(key: string): WriteFailure {
     return { key, reasonCode: this.reasonCode, reason: this.reason };
   }
+}
+
+/** A batch's result from each row's outcome: nothing = applied, a Refusal = failed. */
+export function resultOfOutcomes(
+  outcomes: readonly { item: { key: string }; outcome: Refusal | undefined }[],
+): WriteResult {
+  return {
+    applied: outcomes.filter((o) => o.outcome === undefined).map((o) => o.item.key),
+    failed: outcomes.flatMap(({ item, outcome }) =>
+      outcome instanceof Refusal ? [outcome.failureOf(item.key)] : [],
+    ),
+  };
 }
 
 export function refusalOf(what: string, response: CommerceResponse): Refusal {

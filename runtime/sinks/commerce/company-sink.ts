@@ -8,7 +8,7 @@
 import type { CompanyRecord } from '../../flow/flow.ts';
 import type { Attempt, Sink, WriteItem, WriteResult } from '../sink.ts';
 import type { CommerceClient } from './commerce-client.ts';
-import { companyOf, customerOf, Refusal, refusalOf } from './commerce-lookup.ts';
+import { companyOf, customerOf, Refusal, refusalOf, resultOfOutcomes } from './commerce-lookup.ts';
 
 type Item = WriteItem<CompanyRecord>;
 
@@ -60,12 +60,7 @@ export class CompanySink implements Sink<CompanyRecord> {
           : await attempt(`upsert company ${item.record.externalId}`, () => this.#upsert(item)),
       })),
     );
-    return {
-      applied: outcomes.filter((o) => o.outcome === undefined).map((o) => o.item.key),
-      failed: outcomes.flatMap(({ item, outcome }) =>
-        outcome instanceof Refusal ? [outcome.failureOf(item.key)] : [],
-      ),
-    };
+    return resultOfOutcomes(outcomes);
   }
 
   close(): Promise<void> {
