@@ -61,7 +61,7 @@ describe('archivesToReplay', () => {
       0,
       [],
       at(1),
-      /no longer archived \(no export of this flow is archived/,
+      /is not archived \(no export of this flow is archived/,
     ],
     ['a pruned export exactly at from', 2, [archive('c', 3)], at(2), /before the oldest archived/],
   ])('refuses %s, saying why', (...[, fromHours, archives, horizonMs, message]) => {

@@ -39,9 +39,10 @@ export function archivesToReplay(
     return {
       refused:
         `from ${from.iso} is before the oldest archived export: the export as of ` +
-        `${new Date(horizonMs).toISOString()} was imported but is no longer archived (${since}; ` +
-        `archives are kept for the last runs, and only when the runtime has an archive directory), ` +
-        `so it cannot be re-imported; create a replay with a later from, or run the import again`,
+        `${new Date(horizonMs).toISOString()} was imported but is not archived (${since}; ` +
+        `archives are kept for the last runs, and only when the runtime has an archive directory, ` +
+        `SYNCFLOW_ARCHIVE_DIR), so it cannot be re-imported; create a replay with a later from, ` +
+        `or run the import again`,
     };
   }
   return {

@@ -6,6 +6,7 @@
 // never written over it. Progress (archives done, row offset in the current one, the as-of
 // reached) is in the replay's hash, so a restarted pod resumes. Wiring only; the choice of
 // archives is in replay-archives.ts.
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -87,17 +88,33 @@ async function reimport(
   return totals.records;
 }
 
+/** Why the archives cannot be read here (no archive directory, or a file not in it), if so. */
+async function missingOf(
+  dir: string | undefined,
+  archives: readonly ArchiveEntry[],
+): Promise<string | undefined> {
+  if (archives.length === 0) return undefined;
+  if (dir === undefined)
+    return 'this runtime has no archive directory (SYNCFLOW_ARCHIVE_DIR) to re-import the archived exports from';
+  for (const archive of archives) {
+    const found = await stat(join(dir, archive.path)).then(
+      () => true,
+      () => false,
+    );
+    if (!found)
+      return `the archived export ${archive.path} is not in the archive directory ${dir}: the replay must mount the volume the batch runs archive to`;
+  }
+  return undefined;
+}
+
 export async function runBatchReplay(deps: BatchReplayDeps): Promise<BatchReplayResult> {
   const hash = await deps.redis.hgetall(deps.progress.key);
   const chosen = await recordedArchives(deps, hash);
   if ('refused' in chosen) return chosen;
   const { archives } = chosen;
-  if (archives.length > 0 && deps.archiveDir === undefined)
-    return {
-      refused:
-        'this runtime has no archive directory (SYNCFLOW_ARCHIVE_DIR) to re-import the archived exports from',
-    };
   let done = Number(hash['archivesDone'] ?? 0);
+  const missing = await missingOf(deps.archiveDir, archives.slice(done));
+  if (missing !== undefined) return { refused: missing };
   let rowOffset = Number(hash['rowOffset'] ?? 0);
   let rows = 0;
   for (const archive of archives.slice(done)) {

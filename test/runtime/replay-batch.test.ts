@@ -163,7 +163,7 @@ describe('runtime replay of a batch flow', () => {
     const progress = await progressOf(options, 'old.1');
     expect(progress['phase']).toBe('Failed');
     expect(progress['message']).toContain(
-      `from ${beforeT1} is before the oldest archived export: the export as of ${t1} was imported but is no longer archived`,
+      `from ${beforeT1} is before the oldest archived export: the export as of ${t1} was imported but is not archived`,
     );
 
     for (let i = 0; i < 4; i++) commerce.state.deleteSourceItem(`${p}-${i}`, 'wh1');
@@ -182,5 +182,16 @@ describe('runtime replay of a batch flow', () => {
     for (let i = 0; i < 2; i++)
       expect(commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity).toBe(20 + i);
     expect(commerce.state.sourceItem(`${p}-2`, 'wh1')).toBeUndefined();
+
+    // A replay pod without the archive volume says so instead of failing on a missing file.
+    const elsewhere = await replay(root, {
+      id: 'elsewhere.1',
+      from: '2026-05-19T12:00:00Z',
+      env: { ...archiveEnv, SYNCFLOW_ARCHIVE_DIR: '/var/lib/other' },
+    });
+    expect(elsewhere.code, elsewhere.output).toBe(5);
+    expect((await progressOf(options, 'elsewhere.1'))['message']).toMatch(
+      /archived export .* is not in the archive directory .*other: the replay must mount the volume/,
+    );
   });
 });
