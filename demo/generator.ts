@@ -191,13 +191,27 @@ export class Generator {
     await this.#o.producer.send({ topic: topics.orders, messages });
   }
 
-  /** At :50 of each (compressed) hour: the price release and the slow movers' export. */
-  #hourly(nowMs: number): void {
+  /**
+   * After the run: nothing changes any more, but SAP still writes its hourly export (an
+   * import's lag counts from the export's time, so a stopped export would look like lag).
+   */
+  settle(nowMs: number): void {
+    if (this.#isNewHour(nowMs) && this.#o.flows.has('inventory-slow')) this.#writeSlowExport(nowMs);
+  }
+
+  /** Whether `nowMs` is past :50 of a (compressed) hour not seen yet. */
+  #isNewHour(nowMs: number): boolean {
     const hourMs = 3_600_000 / this.#o.speed;
     const hour = Math.floor((nowMs + hourMs / 6) / hourMs);
     if (this.#lastHour === undefined) this.#lastHour = hour;
-    if (hour === this.#lastHour) return;
+    if (hour === this.#lastHour) return false;
     this.#lastHour = hour;
+    return true;
+  }
+
+  /** At :50 of each (compressed) hour: the price release and the slow movers' export. */
+  #hourly(nowMs: number): void {
+    if (!this.#isNewHour(nowMs)) return;
     const { rng, distributor, doubles } = this.#o;
     if (this.#o.flows.has('pricing-contract'))
       for (const p of distributor.prices.filter(() => rng.next() < hourlyShare.prices)) {

@@ -237,6 +237,16 @@ function settleSecondsFor(budgets: Map<string, number>, carried: Set<string>): n
   );
 }
 
+/** The business runs during the run phase; afterwards only the ERP's scheduled exports go on. */
+async function business(
+  generator: Generator,
+  phase: 'run' | 'settle',
+  nowMs: number,
+): Promise<void> {
+  if (phase === 'run') await generator.tick(nowMs);
+  else generator.settle(nowMs);
+}
+
 async function loop(input: LoopInput): Promise<number> {
   const { ctx, flows, generator, doubles, cluster, log } = input;
   const budgets = new Map(flows.map((f) => [f.name, budgetOf(f)]));
@@ -264,8 +274,8 @@ async function loop(input: LoopInput): Promise<number> {
     const settled = convergence?.drifted.length === 0 && allReady(flows, statuses);
     const phase = phaseOf(now, endMs, settleUntilMs, settled);
     if (phase === 'done') break;
-    if (phase === 'run') await generator.tick(now);
-    else if (now - endMs < 1000) log('duration over: no more changes; the last ones land');
+    await business(generator, phase, now);
+    if (phase === 'settle' && now - endMs < 1000) log('duration over: the last changes land');
     statuses = await cluster.statuses().catch(() => statuses);
     recordLag(worstLag, statuses);
     const podsByFlow = await cluster.podsByFlow().catch(() => new Map());
