@@ -1,11 +1,13 @@
 // `npm run demo` as a user runs it, on its own local components: at speed 60 for a short
 // duration, with a runtime process SIGKILLed every 20 s, it exits 0 with zero drift, and SIGINT
 // stops it leaving no process behind. It runs all ten flows of examples/acme-distributor/.
+import { CoreV1Api } from '@kubernetes/client-node';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { exampleFlowNames } from '../../demo/flows.ts';
-import { repositoryRoot } from '../api/api-server.ts';
+import { kubeConfigFrom, repositoryRoot } from '../api/api-server.ts';
+import { startEnvironment } from '../env/start-environment.ts';
 import { eventually } from '../support/eventually.ts';
 
 function startDemo(args: string[]) {
@@ -67,6 +69,32 @@ describe('npm run demo', () => {
     for (const flow of flows) expect(output).toMatch(new RegExp(`^ok {3}${flow}( |$)`, 'm'));
     expect(code, output.slice(-3000)).toBe(0);
   }, 600_000);
+
+  it('runs on the cluster --kubeconfig names (here one with a run-mode node) and removes its namespace after', async () => {
+    const cluster = await startEnvironment({ kube: true, node: 'run' });
+    try {
+      const kubeconfig = cluster.kubeconfig ?? '';
+      const demo = startDemo([
+        ...['--kubeconfig', kubeconfig, '--speed', '60', '--duration', '30'],
+        ...['--flows', 'credit'],
+      ]);
+      const code = await demo.exited;
+      const output = demo.output();
+      expect(output).not.toContain('starting the control plane');
+      expect(output).toMatch(/^ok {3}credit /m);
+      expect(code, output.slice(-3000)).toBe(0);
+      const core = kubeConfigFrom(kubeconfig).makeApiClient(CoreV1Api);
+      await eventually(async () => {
+        const namespaces = await core.listNamespace();
+        const left = namespaces.items.filter(
+          (n) => n.metadata?.name?.startsWith('acme-demo-') && !n.metadata.deletionTimestamp,
+        );
+        expect(left).toEqual([]);
+      });
+    } finally {
+      await cluster.stop();
+    }
+  }, 300_000);
 
   it('stops everything on SIGINT and leaves no process behind', async () => {
     const demo = startDemo(['--speed', '60', '--flows', 'inventory-slow']);
