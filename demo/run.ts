@@ -16,6 +16,7 @@ import { demoToken, startDoubles } from './doubles.ts';
 import { startChaos } from './chaos.ts';
 import { exampleFlows } from './flows.ts';
 import { withInitialSyncEnds } from './initial-sync.ts';
+import { createReadyTopics } from '../test/support/kafka-topics.ts';
 import { Generator, actualValues, topics } from './generator.ts';
 import { budgetFloorSeconds } from './speed.ts';
 import { connectionsFor, flowFor, tokenSecretFor, type DemoFlow } from './overlay.ts';
@@ -82,10 +83,10 @@ async function kafkaProducer(brokers: string[], stops: Stops): Promise<Producer>
   const admin = kafka.admin();
   await admin.connect();
   const names = [topics.stock, `${topics.stock}.dlq`, topics.orders, `${topics.orders}.dlq`];
-  await admin.createTopics({
-    topics: names.map((topic) => ({ topic, numPartitions: 3 })),
-    waitForLeaders: true,
-  });
+  await createReadyTopics(
+    admin,
+    names.map((topic) => ({ topic, partitions: 3 })),
+  );
   await admin.disconnect();
   const producer = kafka.producer();
   await producer.connect();
