@@ -1,5 +1,5 @@
-// The lag loop: its own work queue and workers measure each planned SyncFlow every `refreshMs`,
-// apart from the SyncFlow reconcile. Reads from a flow's Redis and Kafka (up to their deadline
+// The lag loop: its own work queue and workers measure each planned SyncFlow every `refreshMs`
+// and when its workload or pods change, apart from the SyncFlow reconcile. Reads from a flow's Redis and Kafka (up to their deadline
 // when those are away) never hold a reconcile worker, and a burst of new flows does not wait for
 // them: a new flow is first measured one refresh after it appears, once it is planned. The loop
 // keeps the latest facts per flow, exports them as metrics and, when the status would change

@@ -115,7 +115,7 @@ function lagLoopFor(
   }: { lag: FlowLag; caches: SyncFlowCaches; controller: Controller; clock: Clock },
 ): Controller {
   const { log, metrics } = options;
-  return new Controller({
+  const loop = new Controller({
     name: 'syncflow-lag',
     reconcile: lagLoopReconciler({
       lag,
@@ -131,7 +131,13 @@ function lagLoopFor(
       ? { shutdownGracePeriodMs: options.shutdownGracePeriodMs }
       : {}),
     clock,
-  }).watches(caches.flows, lagLoopKeys);
+  })
+    .watches(caches.flows, lagLoopKeys)
+    // A flow's lag moves when its workload or pods do (a consumer starting or stopping).
+    .watches(caches.pods, flowLabelKeys);
+  for (const informer of caches.children.values())
+    loop.watches(informer, ownerKeys({ group: syncFlows.group, kind: syncFlows.kind }));
+  return loop;
 }
 
 function cachesFor(

@@ -91,10 +91,15 @@ the operator (they list exactly what its code calls); the chart only places them
 {{/*
 Node flags from the container's memory limit: a small young generation (Node sizes it for the
 whole machine otherwise) and an old-generation cap at half the limit, so the heap is collected
-long before the container is OOM-killed. Empty without a limit.
+long before the container is OOM-killed. Empty without a limit, or when extraEnv sets NODE_OPTIONS.
 */}}
 {{- define "syncflow.nodeOptions" -}}
-{{- $limit := toString (dig "limits" "memory" "" (.Values.resources | default dict)) -}}
+{{- $own := true -}}
+{{- range .Values.extraEnv -}}
+{{- if eq (toString .name) "NODE_OPTIONS" -}}{{- $own = false -}}{{- end -}}
+{{- end -}}
+{{- $limit := "" -}}
+{{- if $own -}}{{- $limit = toString (dig "limits" "memory" "" (.Values.resources | default dict)) -}}{{- end -}}
 {{- $mib := 0 -}}
 {{- if hasSuffix "Gi" $limit -}}{{- $mib = mul (trimSuffix "Gi" $limit | atoi) 1024 -}}
 {{- else if hasSuffix "Mi" $limit -}}{{- $mib = trimSuffix "Mi" $limit | atoi -}}
