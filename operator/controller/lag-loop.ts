@@ -5,7 +5,7 @@
 // keeps the latest facts per flow, exports them as metrics and, when the status would change
 // (conditions at once, numbers as the per-flow throttle allows), hands the flow to the SyncFlow
 // queue: the reconcile writes the lag with its own status patch, so one writer per flow remains.
-import type { Pattern } from '../../crds/syncflow.ts';
+import type { Pattern, SyncFlowStatus } from '../../crds/syncflow.ts';
 import type { KubernetesObject } from '../kube/client.ts';
 import type { Informer } from './informer.ts';
 import {
@@ -17,7 +17,9 @@ import {
 } from './lag-refresh.ts';
 import { keyOf, type Change } from './object-cache.ts';
 import type { ReconcileRequest, Reconciler } from './reconcile.ts';
-import type { SyncFlowObject } from './syncflow-reconcile.ts';
+
+/** A SyncFlow as the informer keeps it (syncflow-reconcile.ts's SyncFlowObject). */
+type SyncFlowObject = KubernetesObject & { spec?: unknown; status?: SyncFlowStatus };
 
 /** What the lag loop and the SyncFlow reconcile share. */
 export interface FlowLag extends LagRefreshDeps {
