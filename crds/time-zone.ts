@@ -1,12 +1,20 @@
 // Whether an IANA time zone exists, judged by the ICU data Node ships (CEL has no tz database).
 // Names are case-sensitive, as they are for the CronJob controller.
 
+// Building a DateTimeFormat costs about a millisecond and the answer never changes for a name,
+// while every plan of every flow asks: remembered per name (a few hundred zones at most).
+const resolved = new Map<string, string | undefined>();
+
 function resolvedZone(name: string): string | undefined {
+  if (resolved.has(name)) return resolved.get(name);
+  let zone: string | undefined;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    zone = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
-    return undefined;
+    zone = undefined;
   }
+  if (resolved.size < 1000) resolved.set(name, zone);
+  return zone;
 }
 
 function suggestionFor(name: string): string {

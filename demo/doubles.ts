@@ -172,19 +172,10 @@ function seedCommerce(commerce: CommerceDouble, d: Distributor): void {
       { credit_limit: c.creditLimit, currency_code: 'USD' },
     );
   for (const p of d.products)
-    state.catalog.products.set(p.sku, {
-      id: state.catalog.nextId(),
-      sku: p.sku,
-      name: p.name,
-      price: 0,
-      weight: p.weight,
-      status: 1,
-      visibility: 4,
-      type_id: 'simple',
-      attribute_set_id: 4,
-      custom_attributes: [],
-      extension_attributes: {},
-    });
+    state.catalog.products.set(
+      p.sku,
+      state.catalog.newProduct(p.sku, { name: p.name, weight: p.weight }),
+    );
 }
 
 /** SAP's product master and business partners (the companies NetSuite bills, same numbers). */

@@ -13,10 +13,11 @@ describe('loadConfig', () => {
       leaderElection: true,
       leaseNamespace: 'default',
       leaseName: 'syncflow-operator',
-      maxConcurrentReconciles: 2,
+      maxConcurrentReconciles: 8,
       shutdownGracePeriodMs: 25_000,
       requestTimeoutMs: 30_000,
       lagRefreshMs: 10_000,
+      lagConcurrency: 4,
       logLevel: 'info',
     });
   });

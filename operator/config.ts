@@ -62,8 +62,8 @@ const settings = {
   maxConcurrentReconciles: {
     flag: 'max-concurrent-reconciles',
     env: 'SYNCFLOW_MAX_CONCURRENT_RECONCILES',
-    schema: z.coerce.number().int().min(1).max(64).default(2),
-    help: 'SyncFlows reconciled in parallel (one flow is never reconciled twice at once). Default: 2.',
+    schema: z.coerce.number().int().min(1).max(64).default(8),
+    help: 'SyncFlows reconciled in parallel (one flow is never reconciled twice at once). A reconcile mostly waits for the apiserver, so a burst of new flows needs several. Default: 8.',
   },
   shutdownGracePeriodMs: {
     flag: 'shutdown-grace-period-ms',
@@ -82,6 +82,12 @@ const settings = {
     env: 'SYNCFLOW_LAG_REFRESH_MS',
     schema: z.coerce.number().int().min(1_000).default(10_000),
     help: "How often each flow's lag and last run are read from its Redis and Kafka. Status numbers are written at most every 30 s whatever this is; condition changes at once. Default: 10000.",
+  },
+  lagConcurrency: {
+    flag: 'lag-concurrency',
+    env: 'SYNCFLOW_LAG_CONCURRENCY',
+    schema: z.coerce.number().int().min(1).max(64).default(4),
+    help: 'Flows whose lag is read at once, apart from the reconcile workers (a read waits up to 5 s for an unreachable Redis or Kafka). Default: 4.',
   },
   logLevel: {
     flag: 'log-level',

@@ -66,6 +66,7 @@ function controllersFor(deps: ControllerDeps): Controllers {
       reader: new FlowStateReader({ clients: deps.connectionClients }),
       metrics: deps.flowMetrics,
       refreshMs: config.lagRefreshMs,
+      concurrency: config.lagConcurrency,
     },
   });
   const replay = replayControllerFor({
@@ -83,7 +84,7 @@ function controllersFor(deps: ControllerDeps): Controllers {
   });
   return {
     informers: [...syncFlow.informers, ...replay.informers],
-    controllers: [syncFlow.controller, replay.controller],
+    controllers: [...syncFlow.controllers, replay.controller],
   };
 }
 

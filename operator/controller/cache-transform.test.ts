@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { podStatusOnly, withoutBookkeeping } from './cache-transform.ts';
+import { childSummary, podStatusOnly, withoutBookkeeping } from './cache-transform.ts';
 
 describe('withoutBookkeeping', () => {
   it('drops managedFields and the last-applied annotation, keeps everything else', () => {
@@ -53,5 +53,45 @@ describe('podStatusOnly', () => {
       metadata: { name: 'p', labels: { 'syncflow.io/flow': 'f' } },
       status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
     });
+  });
+});
+
+describe('childSummary', () => {
+  it.each([
+    {
+      kind: 'ConfigMap',
+      object: { kind: 'ConfigMap', metadata: { name: 'c', managedFields: [{}] }, data: { a: 'b' } },
+      kept: { kind: 'ConfigMap', metadata: { name: 'c' } },
+    },
+    {
+      kind: 'Deployment',
+      object: {
+        kind: 'Deployment',
+        metadata: { name: 'd', annotations: { 'syncflow.io/intent-hash': 'h' } },
+        spec: { replicas: 1, template: { spec: { containers: [] } } },
+        status: { availableReplicas: 1 },
+      },
+      kept: {
+        kind: 'Deployment',
+        metadata: { name: 'd', annotations: { 'syncflow.io/intent-hash': 'h' } },
+        spec: { replicas: 1 },
+        status: { availableReplicas: 1 },
+      },
+    },
+    {
+      kind: 'CronJob',
+      object: {
+        kind: 'CronJob',
+        metadata: { name: 'j' },
+        spec: { schedule: '*/5 * * * *', timeZone: 'UTC', jobTemplate: { spec: {} } },
+      },
+      kept: {
+        kind: 'CronJob',
+        metadata: { name: 'j' },
+        spec: { schedule: '*/5 * * * *', timeZone: 'UTC' },
+      },
+    },
+  ])('keeps what readiness reads of a $kind', ({ object, kept }) => {
+    expect(childSummary(object)).toEqual(kept);
   });
 });

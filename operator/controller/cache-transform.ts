@@ -29,3 +29,23 @@ export function podStatusOnly<T extends KubernetesObject>(object: T): T {
   delete kept.spec;
   return kept;
 }
+
+/**
+ * The SyncFlow controller reads of its children only what tells whether they are current and
+ * ready: metadata (the intent hash, the owner), a workload's replicas, schedule and status. A
+ * ConfigMap's data and a workload's pod template, most of their bytes, are not kept.
+ */
+export function childSummary<T extends KubernetesObject>(object: T): T {
+  const kept: T & { data?: unknown; binaryData?: unknown; spec?: Record<string, unknown> } = {
+    ...withoutBookkeeping(object),
+  };
+  delete kept.data;
+  delete kept.binaryData;
+  if (kept.spec) {
+    const spec = { ...kept.spec };
+    delete spec['template'];
+    delete spec['jobTemplate'];
+    kept.spec = spec;
+  }
+  return kept;
+}

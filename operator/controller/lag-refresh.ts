@@ -1,17 +1,24 @@
-// The lag step of a SyncFlow reconcile: read the flow's facts from its Redis and Kafka, turn them
-// into the lag and run part of the status (operator/lag/), update the flow's metrics, and return
-// the status patch when the throttle allows one. A flow whose state cannot be read gets a
-// LagWithinBudget=Unknown message instead of an error: the reconcile goes on.
+// The lag step of a SyncFlow: read the flow's facts from its Redis and Kafka (readLagFacts, the
+// only I/O), turn them into the lag and run part of the status (lagStatusOf, operator/lag/) and
+// the flow's metrics (observeLag). The lag loop (lag-loop.ts) reads; the SyncFlow reconcile turns
+// the latest facts into its status patch when the throttle allows one. A flow whose state cannot
+// be read gets a LagWithinBudget=Unknown message instead of an error.
 import { syncConnectionSpecSchema, type SyncConnectionSpec } from '../../crds/connection.ts';
 import {
   parseDuration,
   syncFlowSpecSchema,
+  type SyncFlowSpec,
   type Pattern,
   type SyncFlowStatus,
 } from '../../crds/syncflow.ts';
 import type { Clock } from '../clock.ts';
 import type { KubernetesObject } from '../kube/client.ts';
-import { lagStatusFor, type LagStatusResult, type WriteAllowance } from '../lag/lag-status.ts';
+import {
+  lagStatusFor,
+  type FlowFacts,
+  type LagStatusResult,
+  type WriteAllowance,
+} from '../lag/lag-status.ts';
 import type { FlowStateReader } from '../state/flow-state.ts';
 import type { FlowMetrics } from './flow-metrics.ts';
 
@@ -42,20 +49,47 @@ function connectionSpecs(
   const specs = new Map<string, SyncConnectionSpec>();
   for (const c of connections) {
     if (c.metadata?.namespace !== namespace) continue;
-    const parsed = syncConnectionSpecSchema.safeParse(c.spec);
-    if (parsed.success) specs.set(c.metadata.name ?? '', parsed.data);
+    const spec = parsedOnce(connectionSpecMemo, c.spec, syncConnectionSpecSchema);
+    if (spec) specs.set(c.metadata.name ?? '', spec);
   }
   return specs;
 }
 
-/** The lag step; undefined when the spec does not parse (the plan reports that as Stalled). */
-export async function refreshLag(
-  deps: LagRefreshDeps,
-  input: LagRefreshInput,
-): Promise<LagStatusResult | undefined> {
-  const parsed = syncFlowSpecSchema.safeParse(input.spec);
-  if (!parsed.success) return undefined;
-  const spec = parsed.data;
+// A spec object in an informer cache stays the same until its object changes, and the lag loop
+// and the reconcile read every flow's (and its connections') every refresh: parsed once per
+// object, not per read.
+const flowSpecMemo = new WeakMap<object, SyncFlowSpec | undefined>();
+const connectionSpecMemo = new WeakMap<object, SyncConnectionSpec | undefined>();
+
+function parsedOnce<T>(
+  memo: WeakMap<object, T | undefined>,
+  spec: unknown,
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+): T | undefined {
+  if (typeof spec !== 'object' || spec === null) return undefined;
+  if (memo.has(spec)) return memo.get(spec);
+  const parsed = schema.safeParse(spec);
+  const result = parsed.success ? parsed.data : undefined;
+  memo.set(spec, result);
+  return result;
+}
+
+const parsedSpec = (spec: unknown): SyncFlowSpec | undefined =>
+  parsedOnce(flowSpecMemo, spec, syncFlowSpecSchema);
+
+/** The facts of one flow read from its Redis and Kafka, and the pattern they were read for. */
+export interface MeasuredFacts {
+  pattern: Pattern;
+  facts: FlowFacts;
+}
+
+/** Reads a flow's facts (I/O); undefined when the spec does not parse (the plan says Stalled). */
+export async function readLagFacts(
+  deps: Pick<LagRefreshDeps, 'reader' | 'instanceId'>,
+  input: Pick<LagRefreshInput, 'namespace' | 'name' | 'spec' | 'pattern' | 'connections'>,
+): Promise<MeasuredFacts | undefined> {
+  const spec = parsedSpec(input.spec);
+  if (!spec) return undefined;
   const { namespace, name } = input;
   const kafka = spec.source.kafka;
   const facts = await deps.reader.read({
@@ -65,24 +99,61 @@ export async function refreshLag(
     kafka: kafka ? { connection: spec.source.connection, topic: kafka.topic } : undefined,
     connections: connectionSpecs(namespace, input.connections),
   });
-  const budgetSeconds = parseDuration(spec.maxLag);
-  const key = `${namespace}/${name}`;
+  return { pattern: input.pattern, facts };
+}
+
+/**
+ * The lag and run part of the status from facts already read. `commit` keeps the flow's write
+ * allowance (the status patch is going to be written); without it this only looks.
+ */
+export function lagStatusOf(
+  deps: Pick<LagRefreshDeps, 'clock' | 'allowances'>,
+  input: Omit<LagRefreshInput, 'connections'>,
+  facts: FlowFacts,
+  options: { commit: boolean },
+): LagStatusResult | undefined {
+  const spec = parsedSpec(input.spec);
+  if (!spec) return undefined;
+  const key = `${input.namespace}/${input.name}`;
   const result = lagStatusFor({
     allowance: deps.allowances.get(key),
     pattern: input.pattern,
-    budgetSeconds,
+    budgetSeconds: parseDuration(spec.maxLag),
     generation: input.generation,
     facts,
     current: input.status,
     now: deps.clock.now(),
   });
-  deps.allowances.set(key, result.allowance);
+  if (options.commit) deps.allowances.set(key, result.allowance);
+  return result;
+}
+
+/** Exports a measurement as the flow's metrics. */
+export function observeLag(
+  deps: Pick<LagRefreshDeps, 'metrics'>,
+  input: Pick<LagRefreshInput, 'namespace' | 'name' | 'spec'>,
+  facts: FlowFacts,
+  result: LagStatusResult,
+): void {
+  const spec = parsedSpec(input.spec);
+  if (!spec) return;
   deps.metrics.observe({
-    labels: { namespace, name, flow: spec.flow },
-    budgetSeconds,
+    labels: { namespace: input.namespace, name: input.name, flow: spec.flow },
+    budgetSeconds: parseDuration(spec.maxLag),
     result,
     heartbeat: facts.state?.heartbeat,
     runs: facts.state?.runs,
   });
+}
+
+/** Read, status and metrics in one step; undefined when the spec does not parse. */
+export async function refreshLag(
+  deps: LagRefreshDeps,
+  input: LagRefreshInput,
+): Promise<LagStatusResult | undefined> {
+  const measured = await readLagFacts(deps, input);
+  if (!measured) return undefined;
+  const result = lagStatusOf(deps, input, measured.facts, { commit: true });
+  if (result) observeLag(deps, input, measured.facts, result);
   return result;
 }

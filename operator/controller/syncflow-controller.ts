@@ -1,6 +1,7 @@
 // The SyncFlow controller: informers for SyncFlows, SyncConnections, each child kind and the
 // flows' pods (children and pods filtered by the managed-by label), mapped onto flow keys, and the
-// reconciler behind one work queue. main.ts and the tests assemble it the same way.
+// reconciler behind one work queue; with lag measured, the lag loop (lag-loop.ts) as a second
+// controller on the same caches. main.ts and the tests assemble it the same way.
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.ts';
 import {
@@ -11,8 +12,9 @@ import {
 } from '../kube/client.ts';
 import { flowLabel } from '../plan/plan.ts';
 import { Controller } from './controller.ts';
-import { Informer } from './informer.ts';
-import { podStatusOnly } from './cache-transform.ts';
+import { Informer, type InformerOptions } from './informer.ts';
+import { childSummary, podStatusOnly } from './cache-transform.ts';
+import { lagLoopKeys, lagLoopReconciler, type FlowLag } from './lag-loop.ts';
 import type { LagRefreshDeps } from './lag-refresh.ts';
 import type { OperatorMetrics } from './metrics.ts';
 import { keyOf, type Change } from './object-cache.ts';
@@ -38,12 +40,19 @@ export interface SyncFlowControllerOptions {
   shutdownGracePeriodMs?: number;
   clock?: Clock;
   /** Lag and run outcomes: where to read them, the per-flow metrics, how often. None: not measured. */
-  lag?: Omit<LagRefreshDeps, 'instanceId' | 'clock' | 'allowances'> & { refreshMs: number };
+  lag?: Omit<LagRefreshDeps, 'instanceId' | 'clock' | 'allowances'> & {
+    refreshMs: number;
+    /** Flows measured at once. Default: 4. */
+    concurrency?: number;
+  };
 }
 
 export interface SyncFlowController {
   informers: Informer<never>[];
+  /** The SyncFlow controller. */
   controller: Controller;
+  /** Every controller to run: the SyncFlow controller and, with lag measured, the lag loop. */
+  controllers: Controller[];
   caches: SyncFlowCaches;
 }
 
@@ -79,19 +88,61 @@ function connectionKeys(flows: Informer<SyncFlowObject>): KeyMapper {
   };
 }
 
-function lagDepsFor(
-  options: SyncFlowControllerOptions,
-  clock: Clock,
-): { lag?: LagRefreshDeps & { refreshMs: number } } {
+function lagDepsFor(options: SyncFlowControllerOptions, clock: Clock): { lag?: FlowLag } {
   if (!options.lag) return {};
   const { instanceId } = options;
-  return { lag: { ...options.lag, instanceId, clock, allowances: new Map() } };
+  const { reader, metrics, refreshMs } = options.lag;
+  return {
+    lag: {
+      reader,
+      metrics,
+      refreshMs,
+      instanceId,
+      clock,
+      allowances: new Map(),
+      measured: new Map(),
+    },
+  };
 }
 
-export function syncFlowControllerFor(options: SyncFlowControllerOptions): SyncFlowController {
-  const { client, log, namespace } = options;
-  const clock = options.clock ?? systemClock;
-  const scope = { client, log, namespace: namespace || undefined, clock };
+function lagLoopFor(
+  options: SyncFlowControllerOptions,
+  {
+    lag,
+    caches,
+    controller,
+    clock,
+  }: { lag: FlowLag; caches: SyncFlowCaches; controller: Controller; clock: Clock },
+): Controller {
+  const { log, metrics } = options;
+  const loop = new Controller({
+    name: 'syncflow-lag',
+    reconcile: lagLoopReconciler({
+      lag,
+      flows: caches.flows,
+      connections: caches.connections,
+      reconcileFlow: (key) => controller.queue.add(key),
+    }),
+    log,
+    metrics,
+    maxConcurrentReconciles: options.lag?.concurrency ?? 4,
+    objectLogKey: 'syncflow',
+    ...(options.shutdownGracePeriodMs
+      ? { shutdownGracePeriodMs: options.shutdownGracePeriodMs }
+      : {}),
+    clock,
+  })
+    .watches(caches.flows, lagLoopKeys)
+    // A flow's lag moves when its workload or pods do (a consumer starting or stopping).
+    .watches(caches.pods, flowLabelKeys);
+  for (const informer of caches.children.values())
+    loop.watches(informer, ownerKeys({ group: syncFlows.group, kind: syncFlows.kind }));
+  return loop;
+}
+
+function cachesFor(
+  scope: Pick<InformerOptions, 'client' | 'log' | 'namespace' | 'clock'>,
+): SyncFlowCaches {
   const flows = new Informer<SyncFlowObject>({ ...scope, resource: syncFlows });
   const connections = new Informer<KubernetesObject & { spec?: unknown }>({
     ...scope,
@@ -100,7 +151,12 @@ export function syncFlowControllerFor(options: SyncFlowControllerOptions): SyncF
   const children = new Map(
     childResources.map((resource) => [
       resource.kind,
-      new Informer({ ...scope, resource, labelSelector: managedBySelector }),
+      new Informer({
+        ...scope,
+        resource,
+        labelSelector: managedBySelector,
+        transform: childSummary,
+      }),
     ]),
   );
   const podInformer = new Informer({
@@ -109,7 +165,14 @@ export function syncFlowControllerFor(options: SyncFlowControllerOptions): SyncF
     labelSelector: managedBySelector,
     transform: podStatusOnly,
   });
-  const caches: SyncFlowCaches = { flows, connections, children, pods: podInformer };
+  return { flows, connections, children, pods: podInformer };
+}
+
+export function syncFlowControllerFor(options: SyncFlowControllerOptions): SyncFlowController {
+  const { client, log, namespace } = options;
+  const clock = options.clock ?? systemClock;
+  const caches = cachesFor({ client, log, namespace: namespace || undefined, clock });
+  const { flows, connections, children, pods: podInformer } = caches;
   const events = new EventRecorder({
     create: (resource, object) => client.create(resource, object),
     controller: 'syncflow.io/operator',
@@ -117,6 +180,7 @@ export function syncFlowControllerFor(options: SyncFlowControllerOptions): SyncF
     clock,
     log,
   });
+  const { lag } = lagDepsFor(options, clock);
   const controller = new Controller({
     name: 'syncflow',
     reconcile: syncFlowReconciler({
@@ -125,11 +189,11 @@ export function syncFlowControllerFor(options: SyncFlowControllerOptions): SyncF
       events,
       settings: { image: options.image, instanceId: options.instanceId },
       clock,
-      ...lagDepsFor(options, clock),
+      ...(lag ? { lag } : {}),
     }),
     log,
     metrics: options.metrics,
-    maxConcurrentReconciles: options.maxConcurrentReconciles ?? 2,
+    maxConcurrentReconciles: options.maxConcurrentReconciles ?? 8,
     ...(options.shutdownGracePeriodMs
       ? { shutdownGracePeriodMs: options.shutdownGracePeriodMs }
       : {}),
@@ -146,5 +210,8 @@ export function syncFlowControllerFor(options: SyncFlowControllerOptions): SyncF
     ...children.values(),
     podInformer,
   ] as unknown as Informer<never>[];
-  return { informers, controller, caches };
+  const controllers = lag
+    ? [controller, lagLoopFor(options, { lag, caches, controller, clock })]
+    : [controller];
+  return { informers, controller, controllers, caches };
 }

@@ -1,9 +1,11 @@
 // The SyncFlow reconciler: a fixed sequence. Get the flow from the cache (gone → stop) → gather
 // its connections, children and pods from the caches → plan → server-side apply each changed child
-// → delete children no longer wanted → patch status only if it changed → record transition Events.
-// A flow that cannot be planned gets Stalled in its status and a TerminalError: no retry until
-// the flow (or a connection) changes. With a lag step (lag-refresh.ts), the same status patch
-// carries the lag and run outcome, and the flow is requeued to measure again.
+// → delete children no longer wanted → plan the status again with the apply's answers (a CronJob
+// is scheduled as soon as it is applied, so a new flow needs one status write, not two) → patch
+// status only if it changed → record transition Events. A flow that cannot be planned gets Stalled
+// in its status and a TerminalError: no retry until the flow (or a connection) changes. With lag
+// measured (lag-loop.ts reads; it requeues the flow when the status should change), the same
+// status patch carries the latest lag and run outcome: no I/O beyond the apiserver here.
 import { apiVersion } from '../../crds/syncflow.ts';
 import type { SyncFlowStatus } from '../../crds/syncflow.ts';
 import type { Clock } from '../clock.ts';
@@ -19,7 +21,8 @@ import {
   type Plan,
 } from '../plan/plan.ts';
 import type { Informer } from './informer.ts';
-import { refreshLag, type LagRefreshDeps } from './lag-refresh.ts';
+import { forgetFlowLag, type FlowLag } from './lag-loop.ts';
+import { lagStatusOf } from './lag-refresh.ts';
 import type {
   ReconcileContext,
   ReconcileRequest,
@@ -47,8 +50,8 @@ export interface SyncFlowReconcilerDeps {
   events: Pick<EventRecorder, 'record'>;
   settings: OperatorSettings;
   clock: Clock;
-  /** Measures lag and run outcomes every `refreshMs`; none in tests of the planner alone. */
-  lag?: LagRefreshDeps & { refreshMs: number };
+  /** The lag loop's latest facts per flow; none when lag is not measured. */
+  lag?: FlowLag;
 }
 
 const possibleChildNames = (name: string): [string, string][] => [
@@ -84,7 +87,22 @@ function podsOf(caches: SyncFlowCaches, namespace: string, name: string): Manife
     ) as Manifest[];
 }
 
-function planFor(deps: SyncFlowReconcilerDeps, namespace: string, flow: SyncFlowObject): Plan {
+/** The flow's children with what this reconcile applied and deleted. */
+function afterApply(observed: readonly Manifest[], applied: readonly Manifest[], plan: Plan) {
+  const ref = (m: { kind?: string | undefined; metadata?: { name?: string } | undefined }) =>
+    `${m.kind ?? ''}/${m.metadata?.name ?? ''}`;
+  const gone = new Set(plan.prune.map((p) => `${p.kind}/${p.name}`));
+  const byRef = new Map(observed.map((c) => [ref(c), c]));
+  for (const child of applied) byRef.set(ref(child), child);
+  return [...byRef.values()].filter((c) => !gone.has(ref(c)));
+}
+
+function planFor(
+  deps: SyncFlowReconcilerDeps,
+  namespace: string,
+  flow: SyncFlowObject,
+  children: readonly Manifest[] = childrenOf(deps.caches, namespace, flow),
+): Plan {
   const { caches } = deps;
   const meta = flow.metadata ?? {};
   const connections = caches.connections
@@ -102,7 +120,7 @@ function planFor(deps: SyncFlowReconcilerDeps, namespace: string, flow: SyncFlow
       spec: flow.spec,
     },
     connections,
-    children: childrenOf(caches, namespace, flow),
+    children,
     pods: podsOf(caches, namespace, meta.name ?? ''),
     settings: deps.settings,
     now: deps.clock.now(),
@@ -120,23 +138,33 @@ async function recordTransitions(
   );
 }
 
-const workloadKinds = new Set(['Deployment', 'CronJob', 'Job']);
+/** Kinds that start pods as soon as they exist; a CronJob starts none before its schedule. */
+const podStartingKinds = new Set(['Deployment', 'Job']);
 
 /**
  * Children in two rounds, each in parallel: what pods need (ConfigMap, ServiceAccount) first,
- * so a workload never starts pods that wait for them; then the workload; then what is pruned.
+ * so a workload never starts pods that wait for them; then what starts pods at once (a CronJob
+ * goes with the first round: one round trip less for a new flow); then what is pruned.
  */
 async function applyChildren(
   deps: SyncFlowReconcilerDeps,
   namespace: string,
   { apply: children, prune }: Plan,
-): Promise<void> {
-  const apply = (child: Plan['apply'][number]): Promise<unknown> =>
-    deps.client.apply(resourceOfKind(child.kind ?? ''), child as KubernetesObject);
-  await Promise.all(children.filter((c) => !workloadKinds.has(c.kind ?? '')).map(apply));
-  await Promise.all(children.filter((c) => workloadKinds.has(c.kind ?? '')).map(apply));
+): Promise<Manifest[]> {
+  const apply = async (child: Plan['apply'][number]): Promise<Manifest> => {
+    const kind = child.kind ?? '';
+    const answer = await deps.client.apply(resourceOfKind(kind), child as KubernetesObject);
+    return { ...(answer as Manifest), kind };
+  };
+  const first = await Promise.all(
+    children.filter((c) => !podStartingKinds.has(c.kind ?? '')).map(apply),
+  );
+  const second = await Promise.all(
+    children.filter((c) => podStartingKinds.has(c.kind ?? '')).map(apply),
+  );
   for (const ref of prune)
     await deps.client.delete(resourceOfKind(ref.kind), { namespace, name: ref.name });
+  return [...first, ...second];
 }
 
 /** The status once `patch` (a JSON merge patch of status, null = remove) is applied. */
@@ -149,26 +177,44 @@ function patched(status: SyncFlowStatus | undefined, patch: Record<string, unkno
   return next as SyncFlowStatus;
 }
 
-/** The reconcile's own status patch plus the lag step's, which also carries the conditions. */
-async function statusPatchWithLag(
+/** The reconcile's own status patch plus the lag's, from the lag loop's latest facts. */
+function statusPatchWithLag(
   deps: SyncFlowReconcilerDeps,
   request: ReconcileRequest,
   flow: SyncFlowObject,
   result: Plan,
-): Promise<Record<string, unknown> | undefined> {
+): Record<string, unknown> | undefined {
   const owned = statusPatchFor(flow.status, result.status, deps.clock.now());
   const pattern = result.status.pattern;
-  if (!deps.lag || result.stalled || !pattern) return owned;
-  const lag = await refreshLag(deps.lag, {
-    namespace: request.namespace ?? '',
-    name: request.name,
-    generation: flow.metadata?.generation,
-    spec: flow.spec,
-    pattern,
-    status: patched(flow.status, owned),
-    connections: deps.caches.connections.list(),
-  });
+  const measured = deps.lag?.measured.get(request.key);
+  if (!deps.lag || result.stalled || !measured || measured.pattern !== pattern) return owned;
+  const lag = lagStatusOf(
+    deps.lag,
+    {
+      namespace: request.namespace ?? '',
+      name: request.name,
+      generation: flow.metadata?.generation,
+      spec: flow.spec,
+      pattern,
+      status: patched(flow.status, owned),
+    },
+    measured.facts,
+    { commit: true },
+  );
   return lag?.patch ? { ...owned, ...lag.patch } : owned;
+}
+
+/** The plan with the status as the apply left the children (the answers, not the cache). */
+function replanned(
+  deps: SyncFlowReconcilerDeps,
+  namespace: string,
+  flow: SyncFlowObject,
+  { planned, applied }: { planned: Plan; applied: readonly Manifest[] },
+): Plan {
+  if (planned.stalled || (applied.length === 0 && planned.prune.length === 0)) return planned;
+  const children = afterApply(childrenOf(deps.caches, namespace, flow), applied, planned);
+  const { status, ready } = planFor(deps, namespace, flow, children);
+  return { ...planned, status, ready };
 }
 
 async function reconcileFlow(
@@ -179,13 +225,13 @@ async function reconcileFlow(
   const flow = deps.caches.flows.get(request.key);
   const namespace = request.namespace ?? '';
   if (!flow || flow.metadata?.deletionTimestamp) {
-    deps.lag?.metrics.forget(namespace, request.name);
-    deps.lag?.allowances.delete(request.key);
+    if (deps.lag) forgetFlowLag(deps.lag, request.key, namespace, request.name);
     return {};
   }
-  const result = planFor(deps, namespace, flow);
-  await applyChildren(deps, namespace, result);
-  const patch = await statusPatchWithLag(deps, request, flow, result);
+  const planned = planFor(deps, namespace, flow);
+  const applied = await applyChildren(deps, namespace, planned);
+  const result = replanned(deps, namespace, flow, { planned, applied });
+  const patch = statusPatchWithLag(deps, request, flow, result);
   if (patch) {
     await deps.client.patchStatus(syncFlows, request, patch);
     // Like client-go's event broadcaster: events never hold the reconcile (record never rejects).
@@ -202,7 +248,7 @@ async function reconcileFlow(
   );
   if (result.stalled)
     throw new TerminalError(`SyncFlow ${request.key} is stalled: ${result.stalled.message}`);
-  return deps.lag ? { requeueAfterMs: deps.lag.refreshMs } : {};
+  return {};
 }
 
 export function syncFlowReconciler(deps: SyncFlowReconcilerDeps): Reconciler {

@@ -17,6 +17,10 @@ const status = (ready: 'True' | 'False', pattern: 'event' | 'poll' = 'poll'): Ow
     },
   ],
 });
+const problem = (): OwnedStatus => ({
+  ...status('False'),
+  conditions: [{ type: 'Ready', status: 'False', reason: 'CrashLoopBackOff', message: 'm' }],
+});
 const written = (s: OwnedStatus): SyncFlowStatus => ({
   ...s,
   conditions: s.conditions.map((c) => ({ ...c, lastTransitionTime: at })),
@@ -28,7 +32,25 @@ describe('transitionsOf', () => {
       case: 'first plan, not ready yet',
       before: undefined,
       outcome: { status: status('False'), reason: 'r' },
-      reasons: ['Planned', 'Progressing'],
+      reasons: ['Planned'],
+    },
+    {
+      case: 'first plan, ready at once: one event',
+      before: undefined,
+      outcome: { status: status('True'), reason: 'r' },
+      reasons: ['Planned'],
+    },
+    {
+      case: 'first plan, a pod problem',
+      before: undefined,
+      outcome: { status: problem(), reason: 'r' },
+      reasons: ['Planned', 'CrashLoopBackOff'],
+    },
+    {
+      case: 'rolls out again',
+      before: written(status('True')),
+      outcome: { status: status('False'), reason: 'r' },
+      reasons: [],
     },
     {
       case: 'becomes ready',
@@ -80,5 +102,10 @@ describe('transitionsOf', () => {
     },
   ])('$case', ({ before, outcome, reasons }) => {
     expect(transitionsOf(before, outcome).map((t) => t.reason)).toEqual(reasons);
+  });
+
+  it('names the readiness in the plan event of a flow that is Ready at once', () => {
+    const [event] = transitionsOf(undefined, { status: status('True'), reason: 'poll every 5m' });
+    expect(event).toMatchObject({ type: 'Normal', note: 'poll every 5m; ready: m' });
   });
 });

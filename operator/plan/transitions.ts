@@ -1,5 +1,8 @@
 // Which Kubernetes Events a reconcile's outcome deserves: one per transition (stalled, a new
-// pattern or workload kind, Ready flipping), never one per reconcile. Pure; the recorder sends them.
+// pattern or workload kind, Ready flipping), never one per reconcile or per step. A workload still
+// rolling out (Ready=False, Progressing) is a step, not news; a plan that is Ready at once (a
+// CronJob is scheduled as soon as it is applied) says both in one event. Pure; the recorder sends
+// them.
 import type { SyncFlowStatus } from '../../crds/syncflow.ts';
 import type { OwnedStatus } from './status.ts';
 
@@ -23,6 +26,7 @@ function readyTransition(before: SyncFlowStatus | undefined, outcome: Outcome): 
   const ready = outcome.status.conditions.find((c) => c.type === 'Ready');
   if (!ready || conditionOf(before, 'Ready') === ready.status) return [];
   const isReady = ready.status === 'True';
+  if (!isReady && ready.reason === 'Progressing') return [];
   return [
     {
       type: isReady ? 'Normal' : 'Warning',
@@ -43,8 +47,14 @@ export function transitionsOf(before: SyncFlowStatus | undefined, outcome: Outco
   const moved =
     before?.workload?.kind !== outcome.status.workload?.kind ||
     before?.pattern !== outcome.status.pattern;
-  const planned: Transition[] = moved
-    ? [{ type: 'Normal', reason: 'Planned', action: 'Apply', note: outcome.reason }]
-    : [];
-  return [...planned, ...readyTransition(before, outcome)];
+  const ready = readyTransition(before, outcome);
+  return moved ? withPlanned(outcome.reason, ready) : ready;
+}
+
+/** The Planned event; a flow Ready at the same time says so in it rather than in a second one. */
+function withPlanned(reason: string, ready: Transition[]): Transition[] {
+  const planned: Transition = { type: 'Normal', reason: 'Planned', action: 'Apply', note: reason };
+  const [first] = ready;
+  if (first?.type === 'Normal') return [{ ...planned, note: `${reason}; ready: ${first.note}` }];
+  return [planned, ...ready];
 }

@@ -20,6 +20,12 @@ export interface ConnectionClientsOptions {
   recheckMs?: number;
   /** Connect and request deadline of the clients. Default: 5,000 ms. */
   timeoutMs?: number;
+  /**
+   * After a client could not be built (Secret missing, Redis or Kafka away), asks for it fail at
+   * once with the same error for this long, so 1,000 flows on one unreachable connection cost one
+   * attempt, not 1,000 Secret reads and connects. Default: 5,000 ms.
+   */
+  retryAfterFailureMs?: number;
 }
 
 interface Entry<T> {
@@ -28,6 +34,7 @@ interface Entry<T> {
   fingerprint: string;
   checkedAtMs: number;
   pending?: Promise<T>;
+  failed?: { error: Error; atMs: number; specHash: string };
 }
 
 interface Kind<T> {
@@ -46,7 +53,7 @@ export class ConnectionClients {
   readonly #kafka = new Map<string, Entry<Admin>>();
 
   constructor(options: ConnectionClientsOptions) {
-    this.#options = { recheckMs: 60_000, timeoutMs: 5_000, ...options };
+    this.#options = { recheckMs: 60_000, timeoutMs: 5_000, retryAfterFailureMs: 5_000, ...options };
   }
 
   /** A connected Redis client of a connection of type redis. */
@@ -103,16 +110,46 @@ export class ConnectionClients {
     const entry = entries.get(key);
     const specHash = hashOf(ref.spec);
     const now = this.#options.clock.now();
-    if (entry?.pending) return entry.pending;
-    const fresh = entry !== undefined && now - entry.checkedAtMs < this.#options.recheckMs;
-    if (entry?.client && entry.specHash === specHash && fresh) return entry.client;
+    const reused = entry && this.#reuse(entry, specHash, now);
+    if (reused) return reused;
     const next: Entry<T> = entry ?? { specHash, fingerprint: '', checkedAtMs: now };
     next.pending = this.#refresh(next, ref, kind, specHash).finally(() => delete next.pending);
     entries.set(key, next);
     return next.pending;
   }
 
+  /** The client (or the build under way, or the recent failure) when no new build is due. */
+  #reuse<T>(entry: Entry<T>, specHash: string, now: number): Promise<T> | undefined {
+    if (entry.pending) return entry.pending;
+    if (entry.failed && this.#failedRecently(entry.failed, specHash, now))
+      return Promise.reject(entry.failed.error);
+    const fresh = now - entry.checkedAtMs < this.#options.recheckMs;
+    if (entry.client && entry.specHash === specHash && fresh) return Promise.resolve(entry.client);
+    return undefined;
+  }
+
+  #failedRecently(failed: NonNullable<Entry<unknown>['failed']>, specHash: string, now: number) {
+    return failed.specHash === specHash && now - failed.atMs < this.#options.retryAfterFailureMs;
+  }
+
   async #refresh<T>(
+    entry: Entry<T>,
+    ref: ConnectionRef,
+    kind: Kind<T>,
+    specHash: string,
+  ): Promise<T> {
+    try {
+      const client = await this.#build(entry, ref, kind, specHash);
+      delete entry.failed;
+      return client;
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      entry.failed = { error: failure, atMs: this.#options.clock.now(), specHash };
+      throw failure;
+    }
+  }
+
+  async #build<T>(
     entry: Entry<T>,
     ref: ConnectionRef,
     kind: Kind<T>,

@@ -193,7 +193,7 @@ export function startSyncFlowOperator(options: {
     maxConcurrentReconciles: 4,
     ...(lag ? { lag } : {}),
   });
-  const manager = new Manager({ log }).add(...assembled.informers, assembled.controller);
+  const manager = new Manager({ log }).add(...assembled.informers, ...assembled.controllers);
   const abort = new AbortController();
   const done = manager.run(abort.signal);
   return {

@@ -87,3 +87,26 @@ the operator (they list exactly what its code calls); the chart only places them
 {{- end }}
 {{- $aggregated }}
 {{- end }}
+
+{{/*
+Node flags from the container's memory limit: a small young generation (Node sizes it for the
+whole machine otherwise) and an old-generation cap at half the limit, so the heap is collected
+long before the container is OOM-killed. Empty without a limit, or when extraEnv sets NODE_OPTIONS.
+*/}}
+{{- define "syncflow.nodeOptions" -}}
+{{- $own := true -}}
+{{- range .Values.extraEnv -}}
+{{- if eq (toString .name) "NODE_OPTIONS" -}}{{- $own = false -}}{{- end -}}
+{{- end -}}
+{{- $limit := "" -}}
+{{- if $own -}}{{- $limit = toString (dig "limits" "memory" "" (.Values.resources | default dict)) -}}{{- end -}}
+{{- $mib := 0 -}}
+{{- if hasSuffix "Gi" $limit -}}{{- $mib = mul (trimSuffix "Gi" $limit | atoi) 1024 -}}
+{{- else if hasSuffix "Mi" $limit -}}{{- $mib = trimSuffix "Mi" $limit | atoi -}}
+{{- else if hasSuffix "G" $limit -}}{{- $mib = div (mul (trimSuffix "G" $limit | atoi) 1000) 1049 -}}
+{{- else if hasSuffix "M" $limit -}}{{- $mib = div (mul (trimSuffix "M" $limit | atoi) 1000) 1049 -}}
+{{- end -}}
+{{- if gt (int $mib) 0 -}}
+--max-semi-space-size=4 --max-old-space-size={{ div $mib 2 }}
+{{- end -}}
+{{- end }}
