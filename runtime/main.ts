@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import { pino, type Logger } from 'pino';
-import { loadConfig, sessionTimeoutMsFor, type RuntimeConfig } from './config.ts';
+import { archiveDirOf, loadConfig, sessionTimeoutMsFor, type RuntimeConfig } from './config.ts';
 import { assertRedisKeepsKeys } from './gate/gate.ts';
 import { runtimeMetricsFor, serveMetrics } from './metrics/metrics.ts';
 import { runConsume } from './modes/consume.ts';
@@ -167,11 +167,16 @@ async function pollOrBatch(
     config: config.flow,
     files,
   };
+  const archiveDir = archiveDirOf(config.env);
+  const archive =
+    archiveDir === undefined
+      ? undefined
+      : { dir: config.pathOf(archiveDir), keepRuns: config.env.SYNCFLOW_ARCHIVE_KEEP_RUNS };
   try {
     const interval = config.flow.plan.pollIntervalSeconds;
     const record =
       mode === 'batch'
-        ? await runBatch({ ...deps, mountDir: config.env.SYNCFLOW_BATCH_DIR })
+        ? await runBatch({ ...deps, mountDir: config.env.SYNCFLOW_BATCH_DIR, archive })
         : interval === undefined
           ? await runPoll(deps)
           : await pollContinuously(() => runPoll(deps), interval * 1000, signal);
@@ -194,8 +199,10 @@ async function replay(
   const settings = baseSettingsFor(config.flow, files);
   const redis = await redisFor(settings, log, signal);
   await assertRedisKeepsKeys(redis);
+  const archiveDir = archiveDirOf(config.env);
   try {
     const outcome = await runReplay({
+      archiveDir: archiveDir === undefined ? undefined : config.pathOf(archiveDir),
       config: config.flow,
       files,
       redis,

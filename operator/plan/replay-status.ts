@@ -53,7 +53,12 @@ export function progressOf(hash: Readonly<Record<string, string>> | undefined): 
   const offsets = offsetsOf(hash);
   const counts = countsOf(hash);
   if (offsets) progress.offsets = offsets;
-  if (hash['cursor']) progress.cursor = { from: hash['from'] ?? '', current: hash['cursor'] };
+  if (hash['cursor'] || hash['to'])
+    progress.cursor = {
+      from: hash['from'] ?? '',
+      ...(hash['to'] ? { to: hash['to'] } : {}),
+      ...(hash['cursor'] ? { current: hash['cursor'] } : {}),
+    };
   if (counts) progress.counts = counts;
   return progress;
 }

@@ -229,6 +229,19 @@ describe('progressOf and the status patch', () => {
     expect(progressOf(undefined)).toEqual({});
   });
 
+  it.each<[string, Record<string, string>, unknown]>([
+    ['a poll replay', { from: 'F', cursor: 'C' }, { from: 'F', current: 'C' }],
+    ['a batch replay not yet at its first export', { from: 'F', to: 'T' }, { from: 'F', to: 'T' }],
+    [
+      'a batch replay under way',
+      { from: 'F', to: 'T', cursor: 'C' },
+      { from: 'F', to: 'T', current: 'C' },
+    ],
+    ['an event replay', { from: 'F' }, undefined],
+  ])('reads the cursor range of %s', (_, hash, cursor) => {
+    expect(progressOf(hash).cursor).toEqual(cursor);
+  });
+
   it('patches only what changed, and nothing when nothing did', () => {
     const status = { phase: 'Running' as const, message: 'm' };
     expect(replayStatusPatchFor(status, status)).toBeUndefined();

@@ -1,6 +1,7 @@
-// `runtime batch`: wiring only — a FileSource over the export (mounted or HTTP), the row offset
-// in Redis as the Checkpoint (a restarted Job resumes the same run), the flow's Commerce sink,
-// the gate, the rejected-row report; guards before the first write; a run record at the end.
+// `runtime batch`: wiring only — a FileSource over the export (mounted or HTTP), archived first
+// when the runtime has an archive directory (a replay re-imports the archived copy), the row
+// offset in Redis as the Checkpoint (a restarted Job resumes the same run), the flow's Commerce
+// sink, the gate, the rejected-row report; guards before the first write; a run record at the end.
 import { createHash } from 'node:crypto';
 import type { FlowConfig } from '../../crds/flow-config.ts';
 import { FatalError } from '../errors.ts';
@@ -8,11 +9,23 @@ import { recordsFor } from '../flow/flow.ts';
 import { driftOfFields, driftOfSample, emptySnapshotTrip } from '../guards/guards.ts';
 import type { FileAccess } from '../settings.ts';
 import { ErpClient, erpClientOptionsFor } from '../sources/erp-client.ts';
-import { FileSource, httpExport, mountedExport, type ExportFile } from '../sources/file.ts';
+import {
+  FileSource,
+  httpExport,
+  mountedExport,
+  type ExportFile,
+  type FileSourceOptions,
+} from '../sources/file.ts';
 import type { FileSource as FileSpec } from '../sources/source-specs.ts';
 import { RejectedRows } from '../state/rejected-rows.ts';
 import { RedisRowOffset, type BatchProgress } from '../state/row-offset.ts';
 import type { RunRecord } from '../state/run-record.ts';
+import {
+  archiveRunExport,
+  dropRunArchive,
+  keepRunArchive,
+  type ArchiveOptions,
+} from './batch-archive.ts';
 import {
   approvalFor,
   drain,
@@ -30,6 +43,8 @@ export interface BatchDeps extends RunDeps {
   mountDir: string | undefined;
   /** Data rows per pipeline batch. Default: 1000. */
   chunkRows?: number;
+  /** Where each run archives its export (already resolved), and how many runs' archives stay. */
+  archive?: ArchiveOptions | undefined;
 }
 
 const sampleRows = 50;
@@ -39,6 +54,19 @@ function fileSpecOf(config: FlowConfig): FileSpec {
   const spec = config.flow.spec.source.file;
   if (!spec) throw new FatalError('flow.spec.source.file: batch mode imports a file export');
   return spec;
+}
+
+/** How the export's rows are read: the declared format, and the columns mapped as numbers. */
+export function rowOptionsFor(
+  config: FlowConfig,
+  settings: Pick<BatchDeps['settings'], 'flow'>,
+): FileSourceOptions['rows'] {
+  const numericColumns = new Set(
+    Object.values(settings.flow.options.fields)
+      .filter((f) => f.path !== undefined && numericTypes.has(f.type))
+      .map((f) => f.path ?? ''),
+  );
+  return { spec: fileSpecOf(config), numericColumns };
 }
 
 /** `{date}` in the path is the run date in the flow's time zone. */
@@ -126,7 +154,7 @@ async function exportMissing(deps: BatchDeps, err: Error): Promise<RunRecord> {
 }
 
 export async function runBatch(deps: BatchDeps): Promise<RunRecord> {
-  const spec = fileSpecOf(deps.config);
+  fileSpecOf(deps.config); // a flow without a file source stops here, before any I/O
   const connection = deps.config.connections[deps.config.flow.spec.source.connection];
   const client =
     deps.mountDir === undefined && connection
@@ -141,15 +169,17 @@ export async function runBatch(deps: BatchDeps): Promise<RunRecord> {
     if (file instanceof Error) return await exportMissing(deps, file);
     const { progress, resumed } = planOf(await offsets.read(), file, deps.nowMs());
     const log = deps.log.child({ runId: progress.runId });
-    const report = new RejectedRows(deps.redis, keys.rejected(progress.runId), log);
-    const numericColumns = new Set(
-      Object.values(deps.settings.flow.options.fields)
-        .filter((f) => f.path !== undefined && numericTypes.has(f.type))
-        .map((f) => f.path ?? ''),
-    );
-    const source = new FileSource({
+    const archived = await archiveRunExport(deps.archive, {
+      flow: deps.settings.identity,
+      runId: progress.runId,
+      format: fileSpecOf(deps.config).format,
       file,
-      rows: { spec, numericColumns },
+      log,
+    });
+    const report = new RejectedRows(deps.redis, keys.rejected(progress.runId), log);
+    const source = new FileSource({
+      file: archived.file,
+      rows: rowOptionsFor(deps.config, deps.settings),
       chunkRows: deps.chunkRows ?? 1000,
       resumeAfter: progress.rowOffset,
       sourceName: `file:${createHash('sha256').update(file.id).digest('hex').slice(0, 12)}`,
@@ -157,7 +187,11 @@ export async function runBatch(deps: BatchDeps): Promise<RunRecord> {
     });
     const pipeline = pipelineFor({ ...deps, log }, { report, checkpoint: offsets });
     try {
-      return await importRows(deps, { source, report, offsets, progress, resumed, file, pipeline });
+      return await importRows(deps, {
+        ...{ source, report, offsets, progress, resumed, pipeline },
+        file: archived.file,
+        archivePath: archived.path,
+      });
     } finally {
       await pipeline.close();
     }
@@ -173,6 +207,8 @@ type ImportRun = {
   progress: BatchProgress;
   resumed: boolean;
   file: ExportFile;
+  /** Below the archive directory; undefined when this run's export is not archived. */
+  archivePath: string | undefined;
   pipeline: ReturnType<typeof pipelineFor>;
 };
 
@@ -211,9 +247,16 @@ async function importRows(deps: BatchDeps, run: ImportRun): Promise<RunRecord> {
     const start = await startImport(deps, run);
     if ('refused' in start) {
       const { result, message } = start.refused;
+      await dropRunArchive(deps.archive, run.archivePath);
       return await finishRun(deps, { ...end, result, totals: empty, extra: { message } });
     }
     const totals = await drain(source, run.pipeline, deps.afterBatch);
+    await keepRunArchive(deps.redis, deps.archive, {
+      flow: deps.settings.identity,
+      entry: { runId: progress.runId, fileId: run.file.id, sourceName: source.sourceName },
+      asOfMs: source.asOfMs,
+      path: run.archivePath,
+    });
     await offsets.complete(deps.nowMs());
     const done = await offsets.read();
     return await finishRun(deps, {
@@ -224,6 +267,7 @@ async function importRows(deps: BatchDeps, run: ImportRun): Promise<RunRecord> {
         asOfMs: source.asOfMs,
         asOf: new Date(source.asOfMs).toISOString(),
         rowOffset: done?.rowOffset ?? 0,
+        ...(run.archivePath !== undefined ? { archive: run.archivePath } : {}),
         ...(start.approval ? { approval: start.approval } : {}),
       },
     });

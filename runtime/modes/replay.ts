@@ -1,7 +1,8 @@
 // `runtime replay`: wiring only — a one-off run beside the live flow, started by the operator's
 // Job for a SyncFlowReplay. Event flows re-read the log (or the dead-letter topic) in a consumer
 // group of their own between the ranges recorded at the start (replay-kafka.ts); poll flows
-// re-read from `from` with a cursor of their own. The gate is the flow's (`fillGaps` = normal
+// re-read from `from` with a cursor of their own; batch flows re-import the exports archived
+// since `from` (replay-batch.ts). The gate is the flow's (`fillGaps` = normal
 // mode, `reapply` = reapply mode), with its own lease token, so the live flow and the replay
 // never interleave on one key, and its figures land in the replay's progress hash, not in the
 // live flow's heartbeat. Resolves with the outcome; a finished replay is never run twice.
@@ -19,6 +20,7 @@ import { pollSourceFor } from '../sources/delta-readers.ts';
 import { RedisCursor } from '../state/cursor.ts';
 import { RejectedRows } from '../state/rejected-rows.ts';
 import { ReplayProgress, replayProgressKeyFor } from './replay-progress.ts';
+import { runBatchReplay } from './replay-batch.ts';
 import { runKafkaReplay } from './replay-kafka.ts';
 import { drain, type GateSettings } from './run.ts';
 
@@ -41,6 +43,8 @@ export interface ReplayDeps {
   gate: GateSettings;
   replay: ReplayRequest;
   nowMs: () => number;
+  /** Batch flows: the directory the runs archived their exports in (resolved). */
+  archiveDir?: string | undefined;
 }
 
 export type ReplayOutcome =
@@ -140,14 +144,39 @@ async function replayPoll(deps: ReplayDeps, progress: ReplayProgress): Promise<R
   }
 }
 
+async function replayBatch(deps: ReplayDeps, progress: ReplayProgress): Promise<ReplayOutcome> {
+  const { close, ...base } = pipelineOf(deps, progress);
+  try {
+    const result = await runBatchReplay({
+      config: deps.config,
+      settings: baseSettingsFor(deps.config, deps.files),
+      redis: deps.redis,
+      log: deps.log,
+      archiveDir: deps.archiveDir,
+      from: { ms: Date.parse(deps.replay.fromIso), iso: deps.replay.fromIso },
+      progress,
+      pipeline: base,
+    });
+    if (result === undefined) return { phase: 'Stopped' };
+    if ('refused' in result) return { phase: 'Failed', message: result.refused, refused: true };
+    return { phase: 'Completed', message: result.completed };
+  } finally {
+    await close();
+  }
+}
+
 function refusalOf(deps: ReplayDeps): string | undefined {
   const { mode } = deps.config.plan;
   if (deps.replay.source === 'deadLetter' && mode !== 'consume')
     return `source deadLetter redrives the dead-letter topic of an event flow; this flow runs in ${mode} mode, whose rejected rows are in its run records: use source log`;
-  if (mode === 'batch')
-    return 'replaying a batch flow (re-importing its archived exports) is not implemented in this build: run the import again instead';
   return undefined;
 }
+
+const replayOf = {
+  consume: replayLog,
+  poll: replayPoll,
+  batch: replayBatch,
+} as const;
 
 /** Runs the replay once; a replay already completed or refused is not run again. */
 export async function runReplay(deps: ReplayDeps): Promise<ReplayOutcome> {
@@ -171,9 +200,7 @@ export async function runReplay(deps: ReplayDeps): Promise<ReplayOutcome> {
   const outcome: ReplayOutcome =
     refusal !== undefined
       ? { phase: 'Failed', message: refusal, refused: true }
-      : deps.config.plan.mode === 'consume'
-        ? await replayLog({ ...deps, log }, progress)
-        : await replayPoll({ ...deps, log }, progress);
+      : await replayOf[deps.config.plan.mode]({ ...deps, log }, progress);
   if (outcome.phase !== 'Stopped' && before.phase !== 'Failed')
     await progress.finish(outcome.phase, outcome.message);
   log.info({ outcome }, 'replay finished');

@@ -87,6 +87,11 @@ export class FileSource implements Source {
     });
   }
 
+  /** CloudEvent source of the rows: with the row number, their dedup id. */
+  get sourceName(): string {
+    return this.#options.sourceName;
+  }
+
   /** The first `count` data rows (and the CSV header), read once and kept for `run`. */
   async peek(count: number): Promise<{ rows: FileRow[]; columns: string[] | undefined }> {
     while (this.#peeked.length < count) {

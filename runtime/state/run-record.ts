@@ -37,6 +37,8 @@ export interface RunRecord {
   rejectedKey?: string;
   /** Poll: the cursor after the run. */
   cursor?: DeltaCursor;
+  /** Batch: the archived copy of the export, below the archive directory (what a replay re-imports). */
+  archive?: string;
   /** Batch: data rows done. */
   rowOffset?: number;
   /** The approval token that released a guard for this run. */
