@@ -98,6 +98,7 @@ function planFor(deps: SyncFlowReconcilerDeps, namespace: string, flow: SyncFlow
         name: meta.name ?? '',
         uid: meta.uid ?? '',
         generation: meta.generation ?? 0,
+        ...(meta.annotations ? { annotations: meta.annotations } : {}),
       },
       spec: flow.spec,
     },
