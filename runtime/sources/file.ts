@@ -36,7 +36,10 @@ export async function mountedExport(dir: string, path: string): Promise<ExportFi
 export async function httpExport(client: ErpClient, path: string): Promise<ExportFile> {
   const url = client.urlOf(path);
   const head = await client.send('GET', url, { headers: { accept: '*/*' } });
-  if (head.status >= 300) throw new Error(`read export ${url.pathname}: ${head.status}`);
+  if (head.status >= 300) {
+    const text = (await head.body.text()).slice(0, 300);
+    throw new Error(`GET ${url.pathname}: ${head.status} ${text}`);
+  }
   const header = (name: string): string => String(head.headers[name] ?? '');
   const lastModified = Date.parse(header('last-modified'));
   let first = true;
