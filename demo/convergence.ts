@@ -9,7 +9,8 @@ export type EntityValue = string | number | boolean | null;
 
 /** What the ERP holds for one entity, and which flow must carry it to Commerce. */
 export interface Expected {
-  /** `stock:SKU|source`, `price:SKU|list`, `credit:C0001`, `order:100000001`. */
+  /** `stock:SKU|source`, `price:SKU|list`, `credit:C0001`, `hold:C0001`, `company:C0001`,
+   * `weight:SKU`, `order:100000001`. */
   key: string;
   value: EntityValue;
   /** When the ERP last changed it (epoch ms). */

@@ -9,11 +9,12 @@ import {
   type CommerceDouble,
 } from '../test/doubles/commerce/commerce-double.ts';
 import { startErpDouble, type ErpDouble, type ErpEntity } from '../test/doubles/erp/erp-double.ts';
+import type { Field } from '../test/doubles/erp/erp-store.ts';
 import {
   startErpOrdersDouble,
   type ErpOrdersDouble,
 } from '../test/doubles/erp-orders/erp-orders-double.ts';
-import { plants, type Distributor } from './seed.ts';
+import { plants, type CatalogProduct, type CompanyCredit, type Distributor } from './seed.ts';
 
 export const demoToken = 'demo-token';
 
@@ -162,9 +163,42 @@ function seedCommerce(commerce: CommerceDouble, d: Distributor): void {
   seedTierPrices(commerce, d);
   for (const c of d.companies)
     state.addCompany(
-      { company_name: c.name, reseller_id: c.entityId, status: c.onHold ? 3 : 1 },
+      {
+        company_name: c.name,
+        company_email: c.email,
+        reseller_id: c.entityId,
+        status: c.onHold ? 3 : 1,
+      },
       { credit_limit: c.creditLimit, currency_code: 'USD' },
     );
+  for (const p of d.products)
+    state.catalog.products.set(
+      p.sku,
+      state.catalog.newProduct(p.sku, { name: p.name, weight: p.weight }),
+    );
+}
+
+/** SAP's product master and business partners (the companies NetSuite bills, same numbers). */
+function seedSapMasterData(sap: Doubles['sap'], d: Distributor, atMs: number): void {
+  for (const p of d.products) sap['API_PRODUCT_SRV']?.store.put(p.sku, productRowOf(p), atMs);
+  for (const c of d.companies)
+    sap['API_BUSINESS_PARTNER']?.store.put(c.entityId, businessPartnerRowOf(c), atMs);
+}
+
+export function productRowOf(p: Pick<CatalogProduct, 'name' | 'weight'>): Record<string, Field> {
+  return { GrossWeight: p.weight, to_Description: { results: [{ ProductDescription: p.name }] } };
+}
+
+export function businessPartnerRowOf(
+  c: Pick<CompanyCredit, 'name' | 'email'>,
+): Record<string, Field> {
+  return {
+    OrganizationBPName1: c.name,
+    BusinessPartnerCategory: '2',
+    to_BusinessPartnerAddress: {
+      results: [{ to_EmailAddress: { results: [{ EmailAddress: c.email }] } }],
+    },
+  };
 }
 
 /** Each price list is a shared catalog; its prices are quantity-1 tier prices of its group. */
@@ -218,6 +252,7 @@ function seedErp(doubles: Pick<Doubles, 'sap' | 'netsuite'>, d: Distributor, now
       },
       nowMs,
     );
+  seedSapMasterData(doubles.sap, d, nowMs);
 }
 
 export async function startDoubles(d: Distributor, nowMs: number): Promise<Doubles> {

@@ -1,19 +1,26 @@
 // The distributor's business, compressed by `speed`: fast movers' stock changes every few
 // seconds (with an SAP stock notification on Kafka), contract prices and the slow movers'
 // export change once an hour (released at :50, before the hourly import), credit limits drift,
-// a company goes on credit hold now and then, and buyers place Commerce orders (on Kafka). Each
+// a company goes on credit hold now and then, companies are renamed and product weights
+// corrected in SAP, and buyers place Commerce orders (on Kafka). Each
 // change is written to the ERP double and to the ledger of what Commerce must end up holding.
 import type { Producer } from 'kafkajs';
 import type { Expected } from './convergence.ts';
-import type { Doubles } from './doubles.ts';
+import { businessPartnerRowOf, productRowOf, type Doubles } from './doubles.ts';
 import { plants, type Distributor, type Rng, type Stock } from './seed.ts';
 
 export const topics = { stock: 'sap.stock.changed', orders: 'commerce.orders' } as const;
 
 /** Real-world rates per production hour (the demo multiplies them by speed). */
-const perHour = { fastMoves: 3600, creditChanges: 60, holds: 6, orders: 120 } as const;
+const perHour = {
+  fastMoves: 3600,
+  creditChanges: 60,
+  holds: 6,
+  orders: 120,
+  companyRenames: 20,
+} as const;
 /** Share of rows the hourly releases change. */
-const hourlyShare = { prices: 0.02, slowStock: 0.03 } as const;
+const hourlyShare = { prices: 0.02, slowStock: 0.03, products: 0.01 } as const;
 
 export const stockKey = (sku: string, plant: keyof typeof plants): string =>
   `stock:${sku}|${plants[plant]}`;
@@ -59,7 +66,10 @@ export class Generator {
     for (const c of d.companies) {
       this.#expect(`credit:${c.entityId}`, c.creditLimit, 'credit', nowMs);
       this.#expect(`hold:${c.entityId}`, c.onHold, 'credit', nowMs);
+      this.#expect(`company:${c.entityId}`, c.name, 'customer-company', nowMs);
     }
+    for (const p of d.products)
+      this.#expect(`weight:${p.sku}`, p.weight, 'catalog-products', nowMs);
   }
 
   /** How many events of a rate fall into this second, carrying the fractions over. */
@@ -91,7 +101,30 @@ export class Generator {
       });
     if (this.#o.flows.has('credit')) this.#credit(nowMs);
     if (this.#o.flows.has('orders')) await this.#orders(nowMs);
+    if (this.#o.flows.has('customer-company')) this.#renames(nowMs);
     this.#hourly(nowMs);
+  }
+
+  /** Companies renamed in SAP (a merger, a new legal form). */
+  #renames(nowMs: number): void {
+    const { companies } = this.#o.distributor;
+    const store = this.#o.doubles.sap['API_BUSINESS_PARTNER']?.store;
+    for (let i = this.#due('renames', perHour.companyRenames); i > 0; i--) {
+      const c = this.#o.rng.pick(companies);
+      c.name = `${c.name.replace(/ \(\d+\)$/, '')} (${this.#o.rng.int(2, 99)})`;
+      store?.put(c.entityId, businessPartnerRowOf(c), nowMs);
+      this.#expect(`company:${c.entityId}`, c.name, 'customer-company', nowMs);
+    }
+  }
+
+  /** Product weights corrected in SAP's product master. */
+  #productRelease(nowMs: number): void {
+    const { rng, distributor, doubles } = this.#o;
+    for (const p of distributor.products.filter(() => rng.next() < hourlyShare.products)) {
+      p.weight = rng.int(50, 25_000) / 1000;
+      doubles.sap['API_PRODUCT_SRV']?.store.put(p.sku, productRowOf(p), nowMs);
+      this.#expect(`weight:${p.sku}`, p.weight, 'catalog-products', nowMs);
+    }
   }
 
   #setStock(s: Stock, nowMs: number): void {
@@ -158,13 +191,27 @@ export class Generator {
     await this.#o.producer.send({ topic: topics.orders, messages });
   }
 
-  /** At :50 of each (compressed) hour: the price release and the slow movers' export. */
-  #hourly(nowMs: number): void {
+  /**
+   * After the run: nothing changes any more, but SAP still writes its hourly export (an
+   * import's lag counts from the export's time, so a stopped export would look like lag).
+   */
+  settle(nowMs: number): void {
+    if (this.#isNewHour(nowMs) && this.#o.flows.has('inventory-slow')) this.#writeSlowExport(nowMs);
+  }
+
+  /** Whether `nowMs` is past :50 of a (compressed) hour not seen yet. */
+  #isNewHour(nowMs: number): boolean {
     const hourMs = 3_600_000 / this.#o.speed;
     const hour = Math.floor((nowMs + hourMs / 6) / hourMs);
     if (this.#lastHour === undefined) this.#lastHour = hour;
-    if (hour === this.#lastHour) return;
+    if (hour === this.#lastHour) return false;
     this.#lastHour = hour;
+    return true;
+  }
+
+  /** At :50 of each (compressed) hour: the price release and the slow movers' export. */
+  #hourly(nowMs: number): void {
+    if (!this.#isNewHour(nowMs)) return;
     const { rng, distributor, doubles } = this.#o;
     if (this.#o.flows.has('pricing-contract'))
       for (const p of distributor.prices.filter(() => rng.next() < hourlyShare.prices)) {
@@ -176,6 +223,7 @@ export class Generator {
         );
         this.#expect(`price:${p.sku}|${p.priceList}`, p.price, 'pricing-contract', nowMs);
       }
+    if (this.#o.flows.has('catalog-products')) this.#productRelease(nowMs);
     if (this.#o.flows.has('inventory-slow')) {
       for (const s of distributor.stock.filter(
         (x) => !x.fast && rng.next() < hourlyShare.slowStock,
@@ -198,6 +246,9 @@ export class Generator {
 }
 
 type Reader = (a: string, b: string) => Expected['value'] | undefined;
+
+const numberOrUndefined = (value: unknown): number | undefined =>
+  value === undefined || value === null ? undefined : Number(value);
 
 /** What Commerce and the ERP order service hold now, for every key of the ledger. */
 export function actualValues(
@@ -227,6 +278,9 @@ export function actualValues(
       return company ? company.status === 3 : undefined;
     },
     order: (ref) => doubles.orders.ordersWithRef(ref).length > 0,
+    company: (id) => companies.get(id)?.company_name,
+    // Commerce answers decimals as it stored them (a number or a numeric string).
+    weight: (sku) => numberOrUndefined(state.catalog.products.get(sku)?.weight),
   };
   const actual = new Map<string, Expected['value']>();
   for (const key of ledger.keys()) {

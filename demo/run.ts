@@ -16,7 +16,9 @@ import { demoToken, startDoubles } from './doubles.ts';
 import { startChaos } from './chaos.ts';
 import { exampleFlows } from './flows.ts';
 import { withInitialSyncEnds } from './initial-sync.ts';
+import { createReadyTopics } from '../test/support/kafka-topics.ts';
 import { Generator, actualValues, topics } from './generator.ts';
+import { budgetFloorSeconds } from './speed.ts';
 import { connectionsFor, flowFor, tokenSecretFor, type DemoFlow } from './overlay.ts';
 import { defaultSize, distributorFor, rngFor } from './seed.ts';
 import { renderTable, type FlowRow } from './table.ts';
@@ -81,10 +83,10 @@ async function kafkaProducer(brokers: string[], stops: Stops): Promise<Producer>
   const admin = kafka.admin();
   await admin.connect();
   const names = [topics.stock, `${topics.stock}.dlq`, topics.orders, `${topics.orders}.dlq`];
-  await admin.createTopics({
-    topics: names.map((topic) => ({ topic, numPartitions: 3 })),
-    waitForLeaders: true,
-  });
+  await createReadyTopics(
+    admin,
+    names.map((topic) => ({ topic, partitions: 3 })),
+  );
   await admin.disconnect();
   const producer = kafka.producer();
   await producer.connect();
@@ -225,6 +227,27 @@ function patternsOf(flows: readonly DemoFlow[]) {
   );
 }
 
+/**
+ * The changes in flight are those the generator made: wait for the flows that carry them, not
+ * for a daily flow's budget (a compressed day is still 24 minutes at --speed 60).
+ */
+function settleSecondsFor(budgets: Map<string, number>, carried: Set<string>): number {
+  return Math.max(
+    budgetFloorSeconds,
+    ...[...budgets].filter(([name]) => carried.has(name)).map(([, budget]) => budget),
+  );
+}
+
+/** The business runs during the run phase; afterwards only the ERP's scheduled exports go on. */
+async function business(
+  generator: Generator,
+  phase: 'run' | 'settle',
+  nowMs: number,
+): Promise<void> {
+  if (phase === 'run') await generator.tick(nowMs);
+  else generator.settle(nowMs);
+}
+
 async function loop(input: LoopInput): Promise<number> {
   const { ctx, flows, generator, doubles, cluster, log } = input;
   const budgets = new Map(flows.map((f) => [f.name, budgetOf(f)]));
@@ -245,14 +268,15 @@ async function loop(input: LoopInput): Promise<number> {
       initialSyncEndMsOf: (flow) => initialSyncEnds.get(flow),
       nowMs: ctx.nowMs(),
     });
-  const settleUntilMs = endMs + Math.max(0, ...budgets.values()) * 1000;
+  const carried = new Set([...generator.ledger.values()].map((e) => e.flow));
+  const settleUntilMs = endMs + settleSecondsFor(budgets, carried) * 1000;
   for (let tick = 0; !ctx.signal.aborted; tick++) {
     const now = ctx.nowMs();
     const settled = convergence?.drifted.length === 0 && allReady(flows, statuses);
     const phase = phaseOf(now, endMs, settleUntilMs, settled);
     if (phase === 'done') break;
-    if (phase === 'run') await generator.tick(now);
-    else if (now - endMs < 1000) log('duration over: no more changes; the last ones land');
+    await business(generator, phase, now);
+    if (phase === 'settle' && now - endMs < 1000) log('duration over: the last changes land');
     statuses = await cluster.statuses().catch(() => statuses);
     recordLag(worstLag, statuses);
     const podsByFlow = await cluster.podsByFlow().catch(() => new Map());
@@ -272,7 +296,6 @@ async function loop(input: LoopInput): Promise<number> {
     await sleepUntil(start + (tick + 1) * 1000, ctx);
   }
   if (ctx.signal.aborted) return 1;
-  const carried = new Set([...generator.ledger.values()].map((e) => e.flow));
   const initialSync = { startMs: start, ends: initialSyncEnds, carried };
   return judge({
     flows,

@@ -39,11 +39,19 @@ export interface ContractPrice {
   sku: string;
   price: number;
 }
+export interface CatalogProduct {
+  sku: string;
+  name: string;
+  /** Gross weight in kg, three decimals as SAP keeps it. */
+  weight: number;
+}
 export interface CompanyCredit {
   /** NetSuite internal id. */
   id: number;
+  /** NetSuite's entity id, also the SAP business partner number (one customer, two ERPs). */
   entityId: string;
   name: string;
+  email: string;
   creditLimit: number;
   onHold: boolean;
 }
@@ -54,6 +62,7 @@ export interface Distributor {
   priceLists: string[];
   prices: ContractPrice[];
   companies: CompanyCredit[];
+  products: CatalogProduct[];
 }
 
 export interface DistributorSize {
@@ -66,6 +75,10 @@ export interface DistributorSize {
 export const defaultSize: DistributorSize = { skus: 3000, companies: 300, pricedSkus: 600 };
 
 export const skuOf = (i: number): string => `SKU-${String(i).padStart(5, '0')}`;
+
+const productKinds = ['Hex bolt', 'Ball valve', 'Pipe elbow', 'Cable gland', 'Hose clamp'];
+const productNameOf = (i: number): string =>
+  `${productKinds[i % productKinds.length] ?? 'Part'} ${1 + (i % 40)} mm, type ${Math.floor(i / 40) + 1}`;
 
 export function distributorFor(size: DistributorSize, rng: Rng): Distributor {
   const skus = Array.from({ length: size.skus }, (_, i) => skuOf(i + 1));
@@ -82,8 +95,14 @@ export function distributorFor(size: DistributorSize, rng: Rng): Distributor {
     id: i + 1,
     entityId: `C${String(i + 1).padStart(5, '0')}`,
     name: `Customer ${i + 1} Supply Co.`,
+    email: `purchasing@customer${i + 1}.example.com`,
     creditLimit: rng.int(10, 500) * 1000,
     onHold: false,
   }));
-  return { skus, stock, priceLists, prices, companies };
+  const products = skus.map((sku, i) => ({
+    sku,
+    name: productNameOf(i),
+    weight: rng.int(50, 25_000) / 1000,
+  }));
+  return { skus, stock, priceLists, prices, companies, products };
 }

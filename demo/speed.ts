@@ -2,7 +2,10 @@
 // demo. The flow keeps the pattern the operator picks for its production budget (an hourly
 // batch stays a batch), runs every period/speed (cron counts in minutes, so never more often
 // than once a minute), and its budget shrinks alike, never below `budgetFloorSeconds` (a pod's
-// start on the local node) nor below its own cron period. Pure.
+// start on the local node) nor below two cron periods: a scheduled flow's lag counts from the
+// start of its last good poll or the as-of of its last import, so just before a run ends it is
+// a period plus the run's time (a run never outlasts its period: the CronJob forbids overlap).
+// Pure.
 import { formatDuration, parseDuration } from '../crds/duration.ts';
 import type { SyncFlowSpec } from '../crds/syncflow.ts';
 // The operator's own rules decide the production pattern: one source of truth, no copy.
@@ -43,7 +46,7 @@ export function scaledFlowFor(spec: SyncFlowSpec, speed: number): ScaledFlow | {
   const budgetSeconds = Math.max(
     Math.ceil(maxLagSeconds / speed),
     budgetFloorSeconds,
-    step?.periodSeconds ?? 0,
+    2 * (step?.periodSeconds ?? 0),
   );
   const overlay = {
     pattern: decision.pattern,

@@ -22,8 +22,8 @@ export const runtimeEnvSchema = z.object({
   SYNCFLOW_GATE_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Partitions processed in parallel by one consumer. Default: 3. */
   SYNCFLOW_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(3),
-  /** Kafka group session timeout: how long a dead consumer holds its partitions, in ms. Default: 30000. */
-  SYNCFLOW_KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(30_000),
+  /** Kafka group session timeout: how long a dead consumer holds its partitions, in ms. Default: a third of the flow's maxLag, between 10000 and 30000. */
+  SYNCFLOW_KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).optional(),
   /** Gate mode: reapply writes again at equal versions (replays after a Commerce restore). Default: normal. */
   SYNCFLOW_GATE_MODE: z.enum(['normal', 'reapply']).default('normal'),
   /** Poll and batch: approval token (the flow's syncflow.io/approve annotation value); releases one run stopped by a guard, once. Default: none. */
@@ -60,6 +60,16 @@ function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+/**
+ * A consumer killed without leaving its group holds its partitions until the session times out:
+ * with Kafka's 30 s, one crash would use up a 30 s budget. A third of the budget leaves the
+ * rest for the restart and the catch-up; never below Kafka's former default of 10 s, as a busy
+ * machine delays heartbeats and a shorter session would rebalance the group again and again.
+ */
+export function sessionTimeoutMsFor(maxLagSeconds: number): number {
+  return Math.min(30_000, Math.max(10_000, Math.round((maxLagSeconds * 1000) / 3)));
 }
 
 export function pathUnder(root: string | undefined, path: string): string {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import { pino, type Logger } from 'pino';
-import { loadConfig, type RuntimeConfig } from './config.ts';
+import { loadConfig, sessionTimeoutMsFor, type RuntimeConfig } from './config.ts';
 import { assertRedisKeepsKeys } from './gate/gate.ts';
 import { runtimeMetricsFor, serveMetrics } from './metrics/metrics.ts';
 import { runConsume } from './modes/consume.ts';
@@ -98,7 +98,9 @@ async function consume(
         mode: config.env.SYNCFLOW_GATE_MODE,
       },
       partitionsConsumedConcurrently: config.env.SYNCFLOW_PARTITIONS_CONCURRENTLY,
-      sessionTimeoutMs: config.env.SYNCFLOW_KAFKA_SESSION_TIMEOUT_MS,
+      sessionTimeoutMs:
+        config.env.SYNCFLOW_KAFKA_SESSION_TIMEOUT_MS ??
+        sessionTimeoutMsFor(config.flow.plan.maxLagSeconds),
       config: config.flow,
       files,
       ...(faultProbability > 0

@@ -12,9 +12,26 @@ export type FieldResult = { value: FieldValue | undefined } | { error: string };
 
 const segmentPattern = /[^.[\]]+/g;
 
+/**
+ * Paths come from the flow's mapping and a few constants, and are read for every event: each is
+ * split once. Bounded anyway, should a caller ever pass paths built from data.
+ */
+const segmentsByPath = new Map<string, readonly string[]>();
+const maxCachedPaths = 1000;
+
+function segmentsOf(path: string): readonly string[] {
+  let segments = segmentsByPath.get(path);
+  if (segments === undefined) {
+    segments = path.match(segmentPattern) ?? [];
+    if (segmentsByPath.size >= maxCachedPaths) segmentsByPath.clear();
+    segmentsByPath.set(path, segments);
+  }
+  return segments;
+}
+
 export function valueAt(root: unknown, path: string): unknown {
   let node: unknown = root;
-  for (const segment of path.match(segmentPattern) ?? []) {
+  for (const segment of segmentsOf(path)) {
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[segment];
   }

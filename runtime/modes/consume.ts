@@ -114,6 +114,12 @@ function consumerFor(
     sessionTimeout: options.sessionTimeoutMs,
     heartbeatInterval: Math.min(3000, Math.floor(options.sessionTimeoutMs / 3)),
     maxWaitTimeInMs: 100,
+    // Catching up, a bigger fetch per partition collapses more events onto each key before the
+    // gate and the sink see them (their cost follows keys, not events); at a steady rate a fetch
+    // returns whatever arrived, so latency does not change. 4 MiB per partition, 16 MiB in all,
+    // bounds what one fetch holds in memory.
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    maxBytes: 16 * 1024 * 1024,
     retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
   });
   consumer.on(consumer.events.CRASH, (event) => {

@@ -113,9 +113,11 @@ function deadLettersOf(
   mappedPoison: DeadLetterEntry[],
   result: WriteResult,
   apply: readonly Env[],
-  byPosition: Map<string, MessageIn>,
+  messages: readonly MessageIn[],
 ): DeadLetterEntry[] {
+  if (result.failed.length === 0) return mappedPoison;
   const byKey = new Map(apply.map((e) => [e.key, e]));
+  const byPosition = new Map(messages.map((m) => [m.position, m]));
   const failed = result.failed.flatMap((f) => {
     const message = byPosition.get(byKey.get(f.key)?.position ?? '');
     return message ? [{ message, reasonCode: f.reasonCode, reason: f.reason }] : [];
@@ -136,7 +138,9 @@ function heartbeatOf(
   batch: SourceBatch,
   nowMs: number,
 ): { fields: Record<string, number>; secondsBehind: number } {
-  const lastTimestampMs = Math.max(...batch.messages.map((m) => m.timestampMs));
+  let lastTimestampMs = -Infinity;
+  for (const m of batch.messages)
+    if (m.timestampMs > lastTimestampMs) lastTimestampMs = m.timestampMs;
   const secondsBehind = Math.max(0, (nowMs - lastTimestampMs) / 1000);
   return {
     secondsBehind,
@@ -168,16 +172,13 @@ export async function processBatch(batch: SourceBatch, deps: PipelineDeps): Prom
   const writtenMs = deps.nowMs();
   deps.afterSink?.();
 
-  const byPosition = new Map(batch.messages.map((m) => [m.position, m]));
-  const deadLetters = deadLettersOf(mapped.poison, result, checked.apply, byPosition);
+  const deadLetters = deadLettersOf(mapped.poison, result, checked.apply, batch.messages);
   await attempt('dead-letter', () => deps.deadLetter.send(deadLetters));
 
   const appliedKeys = new Set(result.applied);
   const applied = checked.apply.filter((e) => appliedKeys.has(e.key));
-  const skippedInBatch = {
-    duplicate: collapsed.skipped.filter((s) => s.reason === 'duplicate').length,
-    stale: collapsed.skipped.filter((s) => s.reason === 'stale').length,
-  };
+  const skippedInBatch = { duplicate: 0, stale: 0 };
+  for (const skipped of collapsed.skipped) skippedInBatch[skipped.reason] += 1;
   const figures: Required<FigureIncrements> = {
     recordsIn: batch.messages.length,
     applied: applied.length,

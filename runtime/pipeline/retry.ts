@@ -25,6 +25,26 @@ export class ShutdownError extends Error {
   }
 }
 
+/**
+ * Kafka took the batch's partitions away (a rebalance, or this member's session expired while the
+ * machine was busy): no retry of the commit or heartbeat can succeed until the consumer rejoins,
+ * which kafkajs does when the error reaches it. The partition's next owner reads the batch again
+ * and the gate drops what was already applied.
+ */
+const membershipLost = new Set([
+  'UNKNOWN_MEMBER_ID',
+  'ILLEGAL_GENERATION',
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'FENCED_INSTANCE_ID',
+]);
+
+export function isMembershipLost(err: unknown): boolean {
+  const type =
+    typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
+  return typeof type === 'string' && membershipLost.has(type);
+}
+
 /** Whether an error ends the process (true) or is handled by a retry. */
 export function isFatal(err: unknown): boolean {
   return err instanceof FatalError || err instanceof ShutdownError;
@@ -43,14 +63,18 @@ async function pause(ms: number, context: RetryContext): Promise<void> {
   }
 }
 
-/** Runs `work` until it succeeds, a FatalError or PoisonRecordError escapes, or shutdown. */
+/**
+ * Runs `work` until it succeeds, a FatalError or PoisonRecordError escapes, the consumer lost
+ * its partitions, or shutdown.
+ */
 export function attemptFor(context: RetryContext): Attempt {
   return async <T>(what: string, work: () => Promise<T>): Promise<T> => {
     for (let attempt = 0; ; attempt++) {
       try {
         return await work();
       } catch (err) {
-        if (err instanceof FatalError || err instanceof PoisonRecordError) throw err;
+        if (err instanceof FatalError || err instanceof PoisonRecordError || isMembershipLost(err))
+          throw err;
         if (context.signal.aborted) throw new ShutdownError(what, { cause: err });
         const waitMs = waitMsFor(err, attempt, context.policy);
         context.log.warn({ err, what, attempt, waitMs }, 'step failed, retrying');

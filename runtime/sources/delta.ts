@@ -26,6 +26,8 @@ export interface DeltaPage {
   more: boolean;
   /** Rows matching the query, where the source counts them (for the change-ratio guard). */
   total?: number;
+  /** When the page's request was sent (runtime clock): its rows are at least that recent. */
+  readAtMs?: number;
 }
 
 export interface DeltaReader {

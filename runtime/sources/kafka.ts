@@ -25,13 +25,19 @@ export interface KafkaSourceOptions {
   partitionsConsumedConcurrently: number;
 }
 
-function headersOf(message: KafkaMessage): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
+const noHeaders: Readonly<Record<string, string | undefined>> = Object.freeze({});
+
+function headersOf(message: KafkaMessage): Readonly<Record<string, string | undefined>> {
+  const { headers } = message;
+  if (headers === undefined) return noHeaders;
+  let out: Record<string, string | undefined> | undefined;
+  for (const name in headers) {
+    const value = headers[name];
     const first = Array.isArray(value) ? value[0] : value;
+    out ??= {};
     out[name] = first === undefined ? undefined : first.toString();
   }
-  return out;
+  return out ?? noHeaders;
 }
 
 export function messageInOf(topic: string, partition: number, message: KafkaMessage): MessageIn {
@@ -43,6 +49,9 @@ export function messageInOf(topic: string, partition: number, message: KafkaMess
     position: `${topic}/${partition}/${message.offset}`,
   };
 }
+
+/** How often a running batch offers a heartbeat (kafkajs throttles to its heartbeatInterval). */
+const keepAliveEveryMs = 1000;
 
 export class KafkaSource implements Source {
   readonly #options: KafkaSourceOptions;
@@ -90,13 +99,22 @@ export class KafkaSource implements Source {
           topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
         }),
     };
-    await handle({
-      messages: batch.messages.map((m) => messageInOf(batch.topic, batch.partition, m)),
-      label: `${batch.topic}/${batch.partition}`,
-      position,
-      heartbeat: () => payload.heartbeat(),
-      isStale: () => payload.isStale(),
-    });
+    // A batch may outlast the session (a large catch-up fetch, a slow sink): the group keeps
+    // hearing from this member while it runs; kafkajs sends at most one per heartbeatInterval.
+    const keepAlive = setInterval(() => {
+      payload.heartbeat().catch(() => undefined);
+    }, keepAliveEveryMs);
+    try {
+      await handle({
+        messages: batch.messages.map((m) => messageInOf(batch.topic, batch.partition, m)),
+        label: `${batch.topic}/${batch.partition}`,
+        position,
+        heartbeat: () => payload.heartbeat(),
+        isStale: () => payload.isStale(),
+      });
+    } finally {
+      clearInterval(keepAlive);
+    }
     payload.resolveOffset(last.offset);
   }
 }

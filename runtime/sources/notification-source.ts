@@ -41,6 +41,7 @@ export class NotificationSource implements Source {
     const { reader, keyFields, keysPerRequest, call } = this.#options;
     const notices = batch.messages.map((m) => noticeOf(m, keyFields));
     const chunks = keyChunksOf(notices, keysPerRequest);
+    const readAtMs = Date.now();
     const read = await Promise.all(
       chunks.map((keys) =>
         call(batch, () => {
@@ -50,7 +51,7 @@ export class NotificationSource implements Source {
       ),
     );
     const rows = new Map(read.flat().map((row) => [row.key, row]));
-    const found = { source: reader.name, rows };
+    const found = { source: reader.name, rows, readAtMs };
     return {
       ...batch,
       messages: batch.messages.map((m, i) => stateMessageOf(m, notices[i], found)),

@@ -138,14 +138,14 @@ describe('stateMessageOf', () => {
 
   it.each([
     {
-      name: 'the entity exists: its state, versioned by its change time',
+      name: 'the entity exists: its state, versioned by its change time and read time',
       rows: [row],
       expected: {
         envelope: {
           key: 'M1|1010',
-          version: 5_000,
+          version: 5_250,
           deleted: false,
-          eventId: 'odata:stock#M1|1010@5000',
+          eventId: expect.stringMatching(/^odata:stock#M1\|1010@5000#[\w-]{12}$/) as string,
           position: 't/0/7',
           record: { sku: 'M1', sourceCode: '1010', quantity: 47 },
         },
@@ -164,7 +164,11 @@ describe('stateMessageOf', () => {
       },
     },
   ])('$name', ({ rows, expected }) => {
-    const found = { source: 'odata:stock', rows: new Map(rows.map((r) => [r.key, r])) };
+    const found = {
+      source: 'odata:stock',
+      rows: new Map(rows.map((r) => [r.key, r])),
+      readAtMs: 5_250,
+    };
     const out = stateMessageOf(notified, notice, found);
     expect(out.timestampMs).toBe(1_000);
     expect(recordFor(out, inventory)).toMatchObject(expected);

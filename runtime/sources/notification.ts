@@ -49,12 +49,12 @@ export function keyChunksOf(notices: readonly (Notice | undefined)[], size: numb
 export function stateMessageOf(
   message: MessageIn,
   notice: Notice | undefined,
-  found: { source: string; rows: ReadonlyMap<string, DeltaRow> },
+  found: { source: string; rows: ReadonlyMap<string, DeltaRow>; readAtMs?: number },
 ): MessageIn {
   if (notice === undefined) return message;
   const row = found.rows.get(notice.key);
   const kept = { position: message.position, timestampMs: message.timestampMs, key: message.key };
-  if (row) return { ...messageOfRow(found.source, row), ...kept };
+  if (row) return { ...messageOfRow(found.source, row, found.readAtMs), ...kept };
   const event = {
     specversion: '1.0',
     id: `${notice.key}@deleted@${notice.timeMs}`,

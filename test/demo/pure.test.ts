@@ -49,14 +49,15 @@ describe('time compression', () => {
     return flowFor(flow ?? {}, speed).scaled;
   };
   it.each([
-    ['inventory-slow', 1, { pattern: 'batch', schedule: '0 * * * *', budgetSeconds: 3600 }],
-    ['inventory-slow', 60, { pattern: 'batch', schedule: '* * * * *', budgetSeconds: 60 }],
-    ['pricing-promo', 60, { pattern: 'batch', schedule: '*/20 * * * *', budgetSeconds: 1440 }],
+    ['inventory-slow', 1, { pattern: 'batch', schedule: '0 * * * *', budgetSeconds: 7200 }],
+    ['inventory-slow', 60, { pattern: 'batch', schedule: '* * * * *', budgetSeconds: 120 }],
+    ['pricing-promo', 60, { pattern: 'batch', schedule: '*/20 * * * *', budgetSeconds: 2400 }],
     ['customer-company', 2, { pattern: 'poll', schedule: '*/6 * * * *', budgetSeconds: 900 }],
     ['credit', 60, { pattern: 'event', budgetSeconds: 30 }],
     ['orders', 1, { pattern: 'event', budgetSeconds: 30 }],
-    // Cron counts in minutes: the budget never drops below the period the schedule can have.
-    ['pricing-contract', 600, { pattern: 'batch', schedule: '* * * * *', budgetSeconds: 60 }],
+    // Cron counts in minutes, and a scheduled flow's lag reaches a period plus a run: the budget
+    // never drops below two periods of the schedule.
+    ['pricing-contract', 600, { pattern: 'batch', schedule: '* * * * *', budgetSeconds: 120 }],
   ])('%s at speed %d', (name, speed, expected) => {
     expect(at(name, speed)).toMatchObject(expected);
   });
@@ -66,7 +67,7 @@ describe('time compression', () => {
     expect(manifest.spec).toEqual({
       ...flow.spec,
       pattern: 'batch',
-      maxLag: '1m',
+      maxLag: '2m',
       schedule: '* * * * *',
     });
   });

@@ -209,6 +209,10 @@ export async function startKube(options: KubeOptions): Promise<KubeControlPlane>
         '--kube-api-qps=1000',
         '--kube-api-burst=2000',
         '--concurrent-cron-job-syncs=5',
+        // The local node renews its lease from the test's own process, whose event loop a busy
+        // 2-core machine can hold for longer than the default 50 s: a node marked NotReady has
+        // its pods marked not ready too, and its workloads look unavailable.
+        '--node-monitor-grace-period=2m',
       ],
       logFile: log('kube-controller-manager'),
     });

@@ -110,6 +110,33 @@ describe('local node, run mode', () => {
     await eventually(async () => expect(await availableReplicas('gated')).toBe(1));
   });
 
+  it('runs two replicas declaring the same metrics port, each on a host port of its own', async () => {
+    const container = fixtureContainer('ready-server');
+    container.ports = [{ name: 'metrics', containerPort: 9464, protocol: 'TCP' }];
+    container.readinessProbe = { httpGet: { path: '/ready', port: 'metrics' }, periodSeconds: 1 };
+    const labels = { app: 'twins' };
+    await clients.apps.createNamespacedDeployment({
+      namespace,
+      body: {
+        metadata: { name: 'twins' },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: labels },
+          template: { metadata: { labels }, spec: { containers: [container] } },
+        },
+      },
+    });
+    await eventually(async () => expect(await availableReplicas('twins')).toBe(2));
+    const pods = await clients.core.listNamespacedPod({ namespace, labelSelector: 'app=twins' });
+    const ports = pods.items.map((pod) => {
+      const logs = env.node?.logs(namespace, pod.metadata?.name ?? '') ?? '';
+      return /listening on (\d+)/.exec(logs)?.[1];
+    });
+    expect(ports.every((p) => p !== undefined && p !== '9464')).toBe(true);
+    expect(new Set(ports).size).toBe(2);
+    expect(pods.items.every((p) => (containerStatus(p)?.restartCount ?? 0) === 0)).toBe(true);
+  });
+
   it('restarts a killed process and counts the restart', async () => {
     await createServer('restarted');
     await eventually(async () => expect(await availableReplicas('restarted')).toBe(1));

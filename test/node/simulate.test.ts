@@ -1,6 +1,7 @@
 // The local node in simulate mode, in the shared environment: pods bound to it go Running and
 // Ready at once and Jobs' pods complete, so Deployments, CronJobs and garbage collection behave
 // as on a real cluster without running anything.
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedEnvironment } from '../support/environment.ts';
@@ -39,6 +40,40 @@ describe('local node, simulate mode', () => {
     expect(Number(registered.status?.allocatable?.['pods'])).toBeGreaterThan(100);
     expect(registered.status?.allocatable?.['cpu']).toBeDefined();
     expect(registered.spec?.taints ?? []).toEqual([]);
+  });
+
+  it('sets a pod Ready again when another writer marked it not ready (a lapsed node lease)', async () => {
+    const labels = { app: 'steady' };
+    await apps.createNamespacedDeployment({
+      namespace,
+      body: {
+        metadata: { name: 'steady' },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: labels },
+          template: { metadata: { labels }, spec: { containers: [container] } },
+        },
+      },
+    });
+    const available = async (): Promise<number> =>
+      (await apps.readNamespacedDeployment({ namespace, name: 'steady' })).status
+        ?.availableReplicas ?? 0;
+    await eventually(async () => expect(await available()).toBe(1));
+    const [pod] = (await core.listNamespacedPod({ namespace, labelSelector: 'app=steady' })).items;
+    const name = pod?.metadata?.name ?? '';
+    // What the node lifecycle controller writes to the pods of a node whose lease lapsed.
+    const notReady = (pod?.status?.conditions ?? []).map((c) =>
+      c.type === 'Ready' ? { ...c, status: 'False', reason: 'NodeNotReady' } : c,
+    );
+    await core.patchNamespacedPodStatus(
+      { namespace, name, body: { status: { conditions: notReady } } },
+      setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+    );
+    await eventually(async () => {
+      const again = await core.readNamespacedPod({ namespace, name });
+      expect(again.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+      expect(await available()).toBe(1);
+    });
   });
 
   it('makes a Deployment of 2 replicas Available, and deleting it removes its pods', async () => {

@@ -118,6 +118,11 @@ describe('runtime consume under SIGKILL', () => {
       await producing;
       const final = spawnRuntime(root, testEnv);
       spawned.push(final);
+      // The killed consumers may have applied everything already; the stop asserted below is
+      // the graceful one of a running consumer, not a SIGTERM while Node still loads the runtime.
+      await eventually(() => expect(final.output.join('')).toContain('"msg":"consuming"'), {
+        timeoutMs: 90_000,
+      });
       const convergence = await eventually(
         () => {
           for (const [sku, quantity] of expected)

@@ -100,6 +100,59 @@ describe('gate', () => {
     expect(await replay.check([{ key: 'A', eventId: 'e0', version: 4 }])).toEqual(['stale']);
   });
 
+  it('judges and records batches larger than one bulk slice of its scripts item by item', async () => {
+    const instanceId = uniqueName('i');
+    const gate = gateFor(instanceId, 'events');
+    const other = gateFor(instanceId, 'snapshot');
+    const size = 2500;
+    const keyOf = (i: number): string => `K${i}`;
+    // Before: every key at version 10 except the last 100, whose leases the snapshot flow holds.
+    await gate.record({
+      ...nothing,
+      applied: Array.from({ length: size - 100 }, (_, i) => applied(keyOf(i), `seed-${i}`, 10)),
+    });
+    expect(
+      await other.check(
+        Array.from({ length: 100 }, (_, i) => ({
+          key: keyOf(size - 100 + i),
+          eventId: `o-${i}`,
+          version: 1,
+        })),
+      ),
+    ).toEqual(Array.from({ length: 100 }, () => 'apply'));
+    // i % 4: 0 newer, 1 older, 2 equal, 3 an already applied event id.
+    const expected = (i: number): string =>
+      i >= size - 100 ? 'busy' : (['apply', 'stale', 'duplicate', 'duplicate'][i % 4] ?? '');
+    const items = Array.from({ length: size }, (_, i) => ({
+      key: keyOf(i),
+      eventId: i % 4 === 3 ? `seed-${i}` : `new-${i}`,
+      version: [11, 9, 10, 12][i % 4] ?? 0,
+    }));
+    expect(await gate.check(items)).toEqual(items.map((_, i) => expected(i)));
+    // Record the applied ones, one key twice with an older version last: it stays at the newest.
+    const applies = items.filter((_, i) => expected(i) === 'apply');
+    await gate.record({
+      ...nothing,
+      applied: [
+        ...applies.map((i) => applied(i.key, i.eventId, i.version)),
+        applied('K0', 'late', 2),
+      ],
+    });
+    const versions = await redis.hgetall(`sf:${instanceId}:v:commerce:sourceItem`);
+    expect(Object.keys(versions)).toHaveLength(size - 100);
+    items.forEach((item, i) => {
+      if (i < size - 100) expect(versions[item.key]).toBe(expected(i) === 'apply' ? '11' : '10');
+    });
+    // Leases of the applied keys are released; the snapshot flow's are untouched.
+    const snapshotCheck = await other.check([
+      { key: keyOf(0), eventId: 's-0', version: 20 },
+      { key: keyOf(size - 1), eventId: 's-1', version: 20 },
+    ]);
+    expect(snapshotCheck).toEqual(['apply', 'apply']);
+    expect(await gate.check([{ key: keyOf(4), eventId: 'again', version: 30 }])).toEqual(['apply']);
+    expect(await gate.check([{ key: keyOf(0), eventId: 'x', version: 30 }])).toEqual(['busy']);
+  });
+
   it('adds run figures and heartbeat fields to the flow hash', async () => {
     const instanceId = uniqueName('i');
     const gate = gateFor(instanceId, 'events');

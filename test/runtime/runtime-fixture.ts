@@ -1,6 +1,7 @@
 // Runs `runtime/main.ts consume` as a child process the way the local node runs a pod: the
 // flow document and the Secret files under a root folder (SYNCFLOW_ROOT), real Kafka and
 // Redis, and the Commerce double as the sink.
+import { createReadyTopics } from '../support/kafka-topics.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -150,11 +151,11 @@ export async function createTopics(
 ): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions })),
-    waitForLeaders: true,
-  });
-  await admin.disconnect();
+  try {
+    await createReadyTopics(admin, topics);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 export interface InventoryEvent {

@@ -56,18 +56,7 @@ function saveProduct(state: CommerceState, sku: string, input: ProductInput): Ro
   const current = catalog.products.get(sku);
   if (!current && input.price === undefined)
     return refused('The value of attribute "%1" must be set.', ['price']);
-  const base: Product = current ?? {
-    id: catalog.nextId(),
-    sku,
-    name: sku,
-    price: 0,
-    status: 1,
-    visibility: 4,
-    type_id: 'simple',
-    attribute_set_id: 4,
-    custom_attributes: [],
-    extension_attributes: {},
-  };
+  const base: Product = current ?? catalog.newProduct(sku);
   const next: Product = {
     ...base,
     ...input,

@@ -65,6 +65,23 @@ export class CatalogState {
     return this.#nextId++;
   }
 
+  /** A simple product as Commerce makes it from a SKU, with a new id. */
+  newProduct(sku: string, fields: Partial<Omit<Product, 'id' | 'sku'>> = {}): Product {
+    return {
+      id: this.nextId(),
+      sku,
+      name: sku,
+      price: 0,
+      status: 1,
+      visibility: 4,
+      type_id: 'simple',
+      attribute_set_id: 4,
+      custom_attributes: [],
+      extension_attributes: {},
+      ...fields,
+    };
+  }
+
   addOption(code: string, label: string, sortOrder?: number): AttributeOption {
     const option: AttributeOption = {
       value: String(this.nextId()),

@@ -3,9 +3,15 @@
 // commit rows late (a modification time behind the clock, as a long ERP transaction does).
 import type { Value } from './expression.ts';
 
+/** An expanded navigation property, as OData v2 returns it for `$expand` (`{ results: [...] }`). */
+export interface Navigation {
+  results: Record<string, Field>[];
+}
+export type Field = Value | Navigation;
+
 export interface ErpRow {
   key: string;
-  fields: Record<string, Value>;
+  fields: Record<string, Field>;
   modifiedMs: number;
 }
 
@@ -36,7 +42,7 @@ export class ErpStore {
   }
 
   /** Creates or changes a row; its modification time is now unless given (a late commit). */
-  put(key: string, fields: Record<string, Value>, modifiedMs?: number): ErpRow {
+  put(key: string, fields: Record<string, Field>, modifiedMs?: number): ErpRow {
     // Second precision, as ERPs store change times.
     const at = Math.floor((modifiedMs ?? this.#nowMs()) / 1000) * 1000;
     const row = { key, fields: { ...this.rows.get(key)?.fields, ...fields }, modifiedMs: at };
@@ -65,7 +71,9 @@ export class ErpStore {
     if (name === modifiedField)
       return timeField ? row.modifiedMs - (row.modifiedMs % dayMs) : row.modifiedMs;
     if (name === timeField) return row.modifiedMs % dayMs;
-    return row.fields[name] ?? null;
+    const value = row.fields[name] ?? null;
+    // Filters and sorts compare properties, never navigations.
+    return typeof value === 'object' && value !== null ? null : value;
   }
 
   /** Rows matching `filter`, sorted by the given properties ascending. */

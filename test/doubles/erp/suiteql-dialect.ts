@@ -38,7 +38,9 @@ function isoSeconds(ms: number): string {
 function render(store: ErpStore, row: ErpRow, toChar: [string, string][]): Record<string, unknown> {
   const { keyField, modifiedField } = store.entity;
   const out: Record<string, unknown> = { links: [] };
-  for (const [k, v] of Object.entries(row.fields)) out[k] = v === null ? null : String(v);
+  // SuiteQL answers every column as text; it has no expanded navigations to render.
+  for (const [k, v] of Object.entries(row.fields))
+    out[k] = v === null || typeof v === 'object' ? null : String(v);
   out[keyField] = row.key;
   // `SELECT t.*` keeps the table's columns; TO_CHAR adds its alias.
   out[modifiedField] = accountDate(row.modifiedMs);

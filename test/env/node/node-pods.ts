@@ -21,6 +21,7 @@ export interface NodePodsOptions {
 interface Entry {
   pod: V1Pod;
   worker: PodWorker;
+  writer: StatusWriter;
 }
 
 const refOf = (pod: V1Pod): PodRef => ({
@@ -54,12 +55,13 @@ export class NodePods {
     if (entry) {
       entry.pod = pod;
       entry.worker.observe(pod);
+      entry.writer.reconcile(pod.status);
       return;
     }
     // A pod that ended before this node saw it is history: never run it again.
     if (isTerminal(pod)) return;
     const writer = statusWriterFor(this.#options.core, ref, (line) => this.#options.log(line));
-    this.#entries.set(uid, { pod, worker: this.#options.createWorker(pod, writer) });
+    this.#entries.set(uid, { pod, writer, worker: this.#options.createWorker(pod, writer) });
   }
 
   deleted(pod: V1Pod): void {

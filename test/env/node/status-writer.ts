@@ -19,6 +19,12 @@ export interface StatusWriter {
   write(status: PodStatusJson): void;
   /** The status last accepted by the apiserver, if any. */
   last(): PodStatusJson | undefined;
+  /**
+   * The pod as the apiserver has it now: when another writer changed a condition this node set
+   * (the node lifecycle controller marks pods not ready while the node's lease lapsed), the
+   * node's status is written again, as the kubelet's status manager reconciles.
+   */
+  reconcile(observed: { conditions?: { type: string; status: string }[] } | undefined): void;
   /** Stops writing (the pod is gone or being removed). */
   close(): void;
 }
@@ -79,6 +85,16 @@ export function statusWriterFor(
       if (!writing) void flush();
     },
     last: () => lastStatus,
+    reconcile: (observed) => {
+      if (closed || lastStatus === undefined || writing) return;
+      const differs = lastStatus.conditions.some(
+        (mine) => observed?.conditions?.find((c) => c.type === mine.type)?.status !== mine.status,
+      );
+      if (!differs) return;
+      lastJson = '';
+      pending = lastStatus;
+      void flush();
+    },
     close: () => {
       closed = true;
     },

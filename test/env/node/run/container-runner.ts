@@ -181,7 +181,12 @@ class ContainerRun implements ContainerRunner {
   }
 
   #probe(spec: LaunchSpec, child: Child): void {
-    const target = { container: this.#container, env: spec.containerEnv, cwd: spec.cwd };
+    const target = {
+      container: this.#container,
+      env: spec.containerEnv,
+      cwd: spec.cwd,
+      hostPorts: spec.hostPorts,
+    };
     const { readinessProbe, livenessProbe, startupProbe } = this.#container;
     const afterStart = (): void => {
       this.#set({ started: true, ready: !readinessProbe });

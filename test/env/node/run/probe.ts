@@ -12,14 +12,16 @@ export interface ProbeTarget {
   container: V1Container;
   env: Readonly<Record<string, string>>;
   cwd: string;
+  /** Declared container port → the host port its process listens on (container-launch.ts). */
+  hostPorts: ReadonlyMap<number, number>;
 }
 
 type Port = number | string | undefined;
 
-function portNumber(port: Port, container: V1Container): number {
-  if (typeof port === 'number') return port;
-  const named = container.ports?.find((p) => p.name === port);
-  return named?.containerPort ?? Number(port);
+function portNumber(port: Port, target: ProbeTarget): number {
+  const named = target.container.ports?.find((p) => p.name === port);
+  const declared = typeof port === 'number' ? port : (named?.containerPort ?? Number(port));
+  return target.hostPorts.get(declared) ?? declared;
 }
 
 function httpGet(probe: V1Probe, target: ProbeTarget, timeoutMs: number): Promise<boolean> {
@@ -31,7 +33,7 @@ function httpGet(probe: V1Probe, target: ProbeTarget, timeoutMs: number): Promis
     const req = request(
       {
         host: get.host ?? localIp,
-        port: portNumber(get.port, target.container),
+        port: portNumber(get.port, target),
         path: get.path ?? '/',
         headers: { 'User-Agent': 'kube-probe/1.34', ...headers },
         timeout: timeoutMs,
@@ -56,7 +58,7 @@ function tcpSocket(probe: V1Probe, target: ProbeTarget, timeoutMs: number): Prom
   return new Promise((resolve) => {
     const socket = connect({
       host: tcp.host ?? localIp,
-      port: portNumber(tcp.port, target.container),
+      port: portNumber(tcp.port, target),
       timeout: timeoutMs,
     });
     const done = (ok: boolean): void => {
