@@ -12,6 +12,7 @@ import { runtimeMetricsFor, serveMetrics } from './metrics/metrics.ts';
 import { runConsume } from './modes/consume.ts';
 import { runBatch } from './modes/batch.ts';
 import { runPoll } from './modes/poll.ts';
+import { runKindOf } from './modes/poll-sweep.ts';
 import { replayRefusedExitCode, runReplay } from './modes/replay.ts';
 import type { RunRecord } from './state/run-record.ts';
 import { baseSettingsFor, settingsFor, type RuntimeSettings } from './settings.ts';
@@ -143,7 +144,7 @@ async function pollContinuously(
 }
 
 async function pollOrBatch(
-  mode: 'poll' | 'batch',
+  { mode, sweep }: { mode: 'poll' | 'batch'; sweep: boolean },
   config: Readonly<RuntimeConfig>,
   log: Logger,
   signal: AbortSignal,
@@ -166,6 +167,7 @@ async function pollOrBatch(
     nowMs: () => Date.now(),
     config: config.flow,
     files,
+    kind: sweep ? ('sweep' as const) : ('poll' as const),
   };
   const archiveDir = archiveDirOf(config.env);
   const archive =
@@ -224,6 +226,14 @@ async function replay(
   }
 }
 
+/** Whether this poll is an event flow's sweep; a mode the flow is not planned for exits 1. */
+function isSweep(config: Readonly<RuntimeConfig>, mode: string): boolean {
+  if (mode === 'replay') return false;
+  const run = runKindOf(config.flow, mode);
+  if ('refused' in run) fail(run.refused);
+  return run.kind === 'sweep';
+}
+
 async function main(): Promise<void> {
   const mode = process.argv[2];
   if (!modes.includes(mode as (typeof modes)[number]))
@@ -231,8 +241,7 @@ async function main(): Promise<void> {
   const loaded = loadConfig(process.env, (path) => readFileSync(path, 'utf8'));
   if (!loaded.ok) fail(loaded.error);
   const { config } = loaded;
-  if (mode !== 'replay' && config.flow.plan.mode !== mode)
-    fail(`flow config plans mode ${config.flow.plan.mode}, but the runtime was started as ${mode}`);
+  const sweep = isSweep(config, mode ?? '');
   const log = pino({
     level: config.env.SYNCFLOW_LOG_LEVEL,
     redact: ['*.password', '*.token', '*.bearerToken', '*.consumerSecret', '*.accessTokenSecret'],
@@ -250,7 +259,7 @@ async function main(): Promise<void> {
   try {
     if (mode === 'replay') process.exit(await replay(config, log, controller.signal));
     if (mode === 'poll' || mode === 'batch')
-      process.exit(await pollOrBatch(mode, config, log, controller.signal));
+      process.exit(await pollOrBatch({ mode, sweep }, config, log, controller.signal));
     await consume(config, log, controller.signal);
     process.exit(0);
   } catch (err) {

@@ -116,6 +116,7 @@ function planFor(
         name: meta.name ?? '',
         uid: meta.uid ?? '',
         generation: meta.generation ?? 0,
+        ...(meta.annotations ? { annotations: meta.annotations } : {}),
       },
       spec: flow.spec,
     },

@@ -31,8 +31,17 @@ export interface OperatorSettings {
   instanceId: string;
 }
 
+/**
+ * Annotation a person sets on a SyncFlow to release a run a guard stopped (GuardTripped), as in
+ * Flux's `reconcile.fluxcd.io/requestedAt`: its value is a token (a ticket, a time); the runtime
+ * lets one guarded run through per token it has not seen before.
+ */
+export const approveAnnotation = 'syncflow.io/approve';
+
 export interface PlanContext {
   flow: FlowIdentity;
+  /** The flow's `syncflow.io/approve` annotation, passed to its poll and batch runs. */
+  approval: string | undefined;
   spec: SyncFlowSpec;
   decision: PatternDecision;
   /** The connections the flow names, by name (the validator made sure they exist). */

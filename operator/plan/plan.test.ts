@@ -4,7 +4,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { intentHashAnnotation, plan, type Manifest, type PlanInput } from './plan.ts';
+import {
+  approveAnnotation,
+  intentHashAnnotation,
+  plan,
+  type Manifest,
+  type PlanInput,
+} from './plan.ts';
 
 const examples = join(import.meta.dirname, '..', '..', 'examples', 'acme-distributor');
 const documents = readdirSync(examples)
@@ -361,5 +367,30 @@ describe('plan: stalled flows change nothing and say what to fix', () => {
     const result = plan(input('customer-company', { connections: broken }));
     expect(result.stalled?.reason).toBe('InvalidConnection');
     expect(result.stalled?.message).toMatch(/SyncConnection redis is invalid/);
+  });
+});
+
+describe('plan: the syncflow.io/approve annotation', () => {
+  const annotated = (name: string): PlanInput => {
+    const base = input(name);
+    const metadata = { ...base.flow.metadata, annotations: { [approveAnnotation]: 'ticket-1' } };
+    return { ...base, flow: { ...base.flow, metadata } };
+  };
+  const envOf = (result: ReturnType<typeof plan>, kind: string): Record<string, string> => {
+    const workload = result.apply.find((o) => o.kind === kind);
+    if (!workload) throw new Error(`no ${kind}`);
+    const env = podSpecOf(workload)['containers'][0].env as { name: string; value: string }[];
+    return Object.fromEntries(env.map((e) => [e.name, e.value]));
+  };
+
+  it.each([
+    { name: 'customer-address', kind: 'CronJob', passed: true },
+    { name: 'customer-company', kind: 'CronJob', passed: true },
+    { name: 'inventory-fast', kind: 'Deployment', passed: false },
+  ])('$name: passed to its $kind runs → $passed', ({ name, kind, passed }) => {
+    const result = plan(annotated(name));
+    expect(envOf(result, kind)['SYNCFLOW_APPROVED_RUN']).toBe(passed ? 'ticket-1' : undefined);
+    expect(result.status.lastHandledApproval).toBe('ticket-1');
+    expect(envOf(plan(input(name)), kind)['SYNCFLOW_APPROVED_RUN']).toBeUndefined();
   });
 });

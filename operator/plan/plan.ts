@@ -8,7 +8,13 @@ import { choosePattern, patternInputFor, type PatternDecision } from './pattern.
 import { Draft } from './draft.ts';
 import type { Manifest } from './manifest.ts';
 import { parts } from './parts.ts';
-import { childNamesFor, frozen, type OperatorSettings, type PlanContext } from './plan-context.ts';
+import {
+  approveAnnotation,
+  childNamesFor,
+  frozen,
+  type OperatorSettings,
+  type PlanContext,
+} from './plan-context.ts';
 import {
   cronJobReadiness,
   deploymentReadiness,
@@ -27,9 +33,16 @@ export { flowLabel, managedByLabel, managerName } from './parts/labels.ts';
 
 /** Annotation holding the hash of the intent a child was last applied with. */
 export const intentHashAnnotation = 'syncflow.io/intent-hash';
+export { approveAnnotation } from './plan-context.ts';
 
 export interface FlowObject {
-  metadata: { namespace: string; name: string; uid: string; generation: number };
+  metadata: {
+    namespace: string;
+    name: string;
+    uid: string;
+    generation: number;
+    annotations?: Readonly<Record<string, string>>;
+  };
   spec: unknown;
 }
 
@@ -125,6 +138,7 @@ function contextFor(
       uid: metadata.uid,
       generation: metadata.generation,
     },
+    approval: metadata.annotations?.[approveAnnotation],
     spec: valid.spec,
     decision,
     connections: valid.connections,
@@ -193,6 +207,7 @@ function statusFor(ctx: Readonly<PlanContext>, readiness: Readiness): OwnedStatu
     decision: decision.reason,
     workload: { kind: decision.workloadKind, name: names.workload },
     ...(decision.sweep ? { sweep: { name: names.sweep, schedule: decision.sweep.schedule } } : {}),
+    ...(ctx.approval === undefined ? {} : { lastHandledApproval: ctx.approval }),
     conditions,
   };
 }

@@ -24,6 +24,8 @@ export interface OwnedStatus {
   decision?: string;
   workload?: NonNullable<SyncFlowStatus['workload']>;
   sweep?: NonNullable<SyncFlowStatus['sweep']>;
+  /** The `syncflow.io/approve` value handed to the flow's runs. */
+  lastHandledApproval?: string;
   conditions: WantedCondition[];
 }
 
@@ -34,6 +36,7 @@ const ownedFields = [
   'decision',
   'workload',
   'sweep',
+  'lastHandledApproval',
 ] as const;
 
 export function conditionsFor(

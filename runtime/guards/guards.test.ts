@@ -54,6 +54,11 @@ describe('blast radius', () => {
     { changes: 30, entities: 100, max: 0.3, trips: false },
     { changes: 40, entities: 0, max: 0.3, trips: false },
     { changes: 40, entities: 100, max: undefined, trips: false },
+    { changes: 90, entities: 100, max: 0.5, trips: true },
+    { changes: 50, entities: 100, max: 0.5, trips: false },
+    { changes: 0, entities: 100, max: 0, trips: false },
+    { changes: 1, entities: 100, max: 0, trips: true },
+    { changes: 150, entities: 100, max: 1, trips: true },
   ])('$changes of $entities with max $max → trips $trips', ({ changes, entities, max, trips }) => {
     expect(changeRatioTrip({ changes, entities, maxChangeRatio: max }) !== undefined).toBe(trips);
   });

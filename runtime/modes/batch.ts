@@ -6,7 +6,12 @@ import { createHash } from 'node:crypto';
 import type { FlowConfig } from '../../crds/flow-config.ts';
 import { FatalError } from '../errors.ts';
 import { recordsFor } from '../flow/flow.ts';
-import { driftOfFields, driftOfSample, emptySnapshotTrip } from '../guards/guards.ts';
+import {
+  changeRatioTrip,
+  driftOfFields,
+  driftOfSample,
+  emptySnapshotTrip,
+} from '../guards/guards.ts';
 import type { FileAccess } from '../settings.ts';
 import { ErpClient, erpClientOptionsFor } from '../sources/erp-client.ts';
 import {
@@ -17,7 +22,7 @@ import {
   type FileSourceOptions,
 } from '../sources/file.ts';
 import type { FileSource as FileSpec } from '../sources/source-specs.ts';
-import { RejectedRows } from '../state/rejected-rows.ts';
+import { RejectedRows, type RejectedRow } from '../state/rejected-rows.ts';
 import { RedisRowOffset, type BatchProgress } from '../state/row-offset.ts';
 import type { RunRecord } from '../state/run-record.ts';
 import {
@@ -26,6 +31,13 @@ import {
   keepRunArchive,
   type ArchiveOptions,
 } from './batch-archive.ts';
+import {
+  countChanges,
+  dropSnapshot,
+  keepSnapshot,
+  snapshotKeysFor,
+  type SnapshotKeys,
+} from './batch-changes.ts';
 import {
   approvalFor,
   drain,
@@ -119,6 +131,26 @@ async function guardOf(
   return empty === undefined ? undefined : { result: 'guardTripped', message: empty };
 }
 
+/** `guards.maxChangeRatio`: the share of the last export's entities this export would change. */
+async function blastRadiusOf(
+  deps: BatchDeps,
+  run: ImportRun,
+): Promise<{ result: 'guardTripped'; message: string } | undefined> {
+  const maxChangeRatio = deps.config.flow.spec.guards.maxChangeRatio;
+  if (maxChangeRatio === undefined) return undefined;
+  const source = run.rescan();
+  source.asOfMs = run.source.asOfMs;
+  const { changes, entities } = await countChanges(deps.redis, {
+    keys: run.snapshot,
+    source,
+    flow: deps.settings.flow,
+    signal: deps.signal,
+  });
+  deps.log.info({ changes, entities, maxChangeRatio }, 'changes of the export counted');
+  const trip = changeRatioTrip({ changes, entities, maxChangeRatio });
+  return trip === undefined ? undefined : { result: 'guardTripped', message: trip };
+}
+
 interface Plan {
   progress: BatchProgress;
   resumed: boolean;
@@ -177,18 +209,23 @@ export async function runBatch(deps: BatchDeps): Promise<RunRecord> {
       log,
     });
     const report = new RejectedRows(deps.redis, keys.rejected(progress.runId), log);
-    const source = new FileSource({
-      file: archived.file,
-      rows: rowOptionsFor(deps.config, deps.settings),
-      chunkRows: deps.chunkRows ?? 1000,
-      resumeAfter: progress.rowOffset,
-      sourceName: `file:${createHash('sha256').update(file.id).digest('hex').slice(0, 12)}`,
-      onRejected: (rows) => report.add(rows),
-    });
+    const toReport = (rows: RejectedRow[]): Promise<void> => report.add(rows);
+    const sourceFrom = (resumeAfter: number, onRejected = toReport): FileSource =>
+      new FileSource({
+        file: archived.file,
+        rows: rowOptionsFor(deps.config, deps.settings),
+        chunkRows: deps.chunkRows ?? 1000,
+        resumeAfter,
+        sourceName: `file:${createHash('sha256').update(file.id).digest('hex').slice(0, 12)}`,
+        onRejected,
+      });
+    const source = sourceFrom(progress.rowOffset);
+    const rescan = (): FileSource => sourceFrom(0, () => Promise.resolve());
+    const snapshot = snapshotKeysFor(deps.settings.identity, progress.runId);
     const pipeline = pipelineFor({ ...deps, log }, { report, checkpoint: offsets });
     try {
       return await importRows(deps, {
-        ...{ source, report, offsets, progress, resumed, pipeline },
+        ...{ source, rescan, snapshot, report, offsets, progress, resumed, pipeline },
         file: archived.file,
         archivePath: archived.path,
       });
@@ -202,6 +239,9 @@ export async function runBatch(deps: BatchDeps): Promise<RunRecord> {
 
 type ImportRun = {
   source: FileSource;
+  /** The export again from its first row, for the blast-radius pass before the import. */
+  rescan: () => FileSource;
+  snapshot: SnapshotKeys;
   report: RejectedRows;
   offsets: RedisRowOffset;
   progress: BatchProgress;
@@ -227,9 +267,12 @@ async function startImport(
   }
   const { rows } = await source.peek(sampleRows);
   source.asOfMs = asOfOf(deps, rows.find((r) => r.record)?.record, run.file);
-  const guard = await guardOf(deps, source);
+  const guard = (await guardOf(deps, source)) ?? (await blastRadiusOf(deps, run));
   const decision = guard ? await approvalFor(deps, guard.message) : undefined;
-  if (guard && decision && 'refused' in decision) return { refused: guard };
+  if (guard && decision && 'refused' in decision) {
+    await dropSnapshot(deps.redis, run.snapshot);
+    return { refused: guard };
+  }
   await run.offsets.begin({ ...progress, asOfMs: source.asOfMs });
   return decision && 'approved' in decision ? { approval: decision.approved } : {};
 }
@@ -257,6 +300,7 @@ async function importRows(deps: BatchDeps, run: ImportRun): Promise<RunRecord> {
       asOfMs: source.asOfMs,
       path: run.archivePath,
     });
+    await keepSnapshot(deps.redis, run.snapshot);
     await offsets.complete(deps.nowMs());
     const done = await offsets.read();
     return await finishRun(deps, {

@@ -9,6 +9,7 @@ import type { DeltaCursor } from '../sources/delta.ts';
 import { DeltaSource, messageOfRow } from '../sources/delta-source.ts';
 import { pollSourceFor, type PollSource } from '../sources/delta-readers.ts';
 import { RedisCursor } from '../state/cursor.ts';
+import { sweepLookbackMs, type PollKind } from './poll-sweep.ts';
 import { RejectedRows } from '../state/rejected-rows.ts';
 import type { RunRecord } from '../state/run-record.ts';
 import {
@@ -25,6 +26,8 @@ import {
 export interface PollDeps extends RunDeps {
   config: FlowConfig;
   files: FileAccess;
+  /** A poll flow's run, or the sweep of an event flow (see poll-sweep.ts). Default: poll. */
+  kind?: PollKind;
 }
 
 /** Where the first poll of a flow starts, from `initialSync.from`. */
@@ -42,10 +45,16 @@ export function initialSinceMs(config: FlowConfig, nowMs: number): number {
  */
 export function sinceOf(
   config: FlowConfig,
-  at: { cursor: DeltaCursor | undefined; overlapMs: number; startedAtMs: number },
+  at: {
+    cursor: DeltaCursor | undefined;
+    overlapMs: number;
+    startedAtMs: number;
+    /** A sweep's first run reads back one sweep period too. Default: 0. */
+    lookbackMs?: number;
+  },
 ): number {
   if (at.cursor) return at.cursor.modifiedMs - at.overlapMs;
-  return initialSinceMs(config, at.startedAtMs - at.overlapMs);
+  return initialSinceMs(config, at.startedAtMs - at.overlapMs - (at.lookbackMs ?? 0));
 }
 
 /** Drift or blast radius, judged on `$metadata` (or the first records) and the first page. */
@@ -68,12 +77,33 @@ async function guardOf(
       ),
     );
   if (drift !== undefined) return { result: 'schemaDrift', message: drift };
+  // A sweep re-reads what the events already applied: the records it reads are not its changes.
+  if (deps.kind === 'sweep') return undefined;
   const trip = changeRatioTrip({
     changes: first.total ?? first.rows.length,
     entities: await knownEntities(deps),
     maxChangeRatio: deps.config.flow.spec.guards.maxChangeRatio,
   });
   return trip === undefined ? undefined : { result: 'guardTripped', message: trip };
+}
+
+function deltaSourceOf(
+  config: FlowConfig,
+  at: { poll: PollSource; from: DeltaCursor | undefined; startedAtMs: number; sweep: boolean },
+): { source: DeltaSource; sinceMs: number } {
+  const { poll } = at;
+  const sinceMs = sinceOf(config, {
+    cursor: at.from,
+    overlapMs: poll.overlapMs,
+    startedAtMs: at.startedAtMs,
+    lookbackMs: at.sweep ? sweepLookbackMs : 0,
+  });
+  const source = new DeltaSource({
+    reader: poll.reader,
+    start: { sinceMs },
+    pageSize: poll.pageSize,
+  });
+  return { source, sinceMs };
 }
 
 export async function runPoll(deps: PollDeps): Promise<RunRecord> {
@@ -84,17 +114,13 @@ export async function runPoll(deps: PollDeps): Promise<RunRecord> {
   const poll = pollSourceFor(deps.config, deps.files);
   const cursor = new RedisCursor(deps.redis, keys.cursor, deps.nowMs);
   const from = await cursor.read();
-  const sinceMs = sinceOf(deps.config, { cursor: from, overlapMs: poll.overlapMs, startedAtMs });
-  const source = new DeltaSource({
-    reader: poll.reader,
-    start: { sinceMs },
-    pageSize: poll.pageSize,
-  });
+  const sweep = deps.kind === 'sweep';
+  const { source, sinceMs } = deltaSourceOf(deps.config, { poll, from, startedAtMs, sweep });
   const report = new RejectedRows(deps.redis, keys.rejected(runId), log);
-  const pipeline = pipelineFor({ ...deps, log }, { report, checkpoint: cursor });
+  const pipeline = pipelineFor({ ...deps, log }, { report, checkpoint: cursor, sweep });
   const end = { runId, mode: 'poll' as const, startedAtMs, report };
   const empty = { records: 0, applied: 0, skipped: 0 };
-  log.info({ cursor: from, sinceMs, reader: poll.reader.name }, 'poll started');
+  log.info({ cursor: from, sinceMs, reader: poll.reader.name, sweep }, 'poll started');
   try {
     const guard = await guardOf(deps, poll, source);
     const decision = guard ? await approvalFor(deps, guard.message) : undefined;

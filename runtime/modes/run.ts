@@ -60,13 +60,15 @@ export async function knownEntities(deps: RunDeps): Promise<number> {
 
 export function pipelineFor(
   deps: RunDeps,
-  parts: { report: RejectedRows; checkpoint: Checkpoint },
+  parts: { report: RejectedRows; checkpoint: Checkpoint; sweep?: boolean },
 ): PipelineDeps & { close(): Promise<void> } {
   const keys = stateKeysFor(deps.settings.identity, deps.settings.sink);
   const sink = sinkFor(deps.settings, deps.redis);
+  // A sweep's leases are its own, so the flow's consumer and its sweep never write a key at once.
+  const leaseToken = parts.sweep === true ? `${keys.flow}#sweep` : keys.flow;
   return {
     flow: deps.settings.flow,
-    gate: new Gate(deps.redis, { keys, leaseToken: keys.flow, ...deps.gate, nowMs: deps.nowMs }),
+    gate: new Gate(deps.redis, { keys, leaseToken, ...deps.gate, nowMs: deps.nowMs }),
     sink,
     deadLetter: parts.report,
     checkpoint: parts.checkpoint,

@@ -36,7 +36,10 @@ export async function mountedExport(dir: string, path: string): Promise<ExportFi
 export async function httpExport(client: ErpClient, path: string): Promise<ExportFile> {
   const url = client.urlOf(path);
   const head = await client.send('GET', url, { headers: { accept: '*/*' } });
-  if (head.status >= 300) throw new Error(`read export ${url.pathname}: ${head.status}`);
+  if (head.status >= 300) {
+    const text = (await head.body.text()).slice(0, 300);
+    throw new Error(`GET ${url.pathname}: ${head.status} ${text}`);
+  }
   const header = (name: string): string => String(head.headers[name] ?? '');
   const lastModified = Date.parse(header('last-modified'));
   let first = true;
@@ -67,6 +70,13 @@ export interface FileSourceOptions {
   onRejected: (rows: RejectedRow[]) => Promise<void>;
 }
 
+interface Chunk {
+  messages: MessageIn[];
+  rejected: RejectedRow[];
+  /** Data rows of the export up to the end of this chunk. */
+  rowOffset: number;
+}
+
 export interface RowPosition {
   rowOffset: number;
 }
@@ -76,6 +86,7 @@ export class FileSource implements Source {
   readonly #rows: AsyncGenerator<FileRow>;
   readonly #peeked: FileRow[] = [];
   #columns: string[] | undefined;
+  #eventHead: { asOfMs: number; json: string } | undefined;
   /** Version of every row: set before `run` (from the as-of column or the file time). */
   asOfMs = 0;
 
@@ -102,34 +113,52 @@ export class FileSource implements Source {
     return { rows: this.#peeked.slice(0, count), columns: this.#columns };
   }
 
+  /**
+   * Parses the next chunk while the pipeline works on the current one (the pipeline waits on
+   * Redis and the sink, the parser on the CPU), never more than one chunk ahead.
+   */
   async run(handle: (batch: SourceBatch) => Promise<void>, signal: AbortSignal): Promise<void> {
-    const { chunkRows, resumeAfter, onRejected } = this.#options;
+    const chunks = this.#chunks();
+    let next = chunks.next();
+    try {
+      for (;;) {
+        const chunk = await next;
+        if (chunk.done === true) return;
+        next = chunks.next();
+        await this.#options.onRejected(chunk.value.rejected);
+        if (chunk.value.messages.length > 0)
+          await handle(this.#batchOf(chunk.value.messages, chunk.value.rowOffset));
+        if (signal.aborted) return;
+      }
+    } finally {
+      // A chunk read ahead and not handled is dropped; its rows are read again on resume.
+      void next.catch(() => undefined);
+      void chunks.return(undefined).catch(() => undefined);
+    }
+  }
+
+  /** Chunks of `chunkRows` records after the resume offset, with the rows rejected among them. */
+  async *#chunks(): AsyncGenerator<Chunk> {
+    const { chunkRows, resumeAfter } = this.#options;
     let index = 0;
-    let messages: MessageIn[] = [];
-    let rejected: RejectedRow[] = [];
-    const flush = async (): Promise<void> => {
-      await onRejected(rejected);
-      rejected = [];
-      if (messages.length === 0) return;
-      const batch = messages;
-      messages = [];
-      await handle(this.#batchOf(batch, index));
-    };
+    let chunk: Chunk = { messages: [], rejected: [], rowOffset: 0 };
     for await (const row of this.#all()) {
       index += 1;
       if (index <= resumeAfter) continue;
       const position = this.positionOf(row.line, index);
       if (row.error !== undefined || row.record === undefined)
-        rejected.push({
+        chunk.rejected.push({
           position,
           reasonCode: 'SF_INVALID_ROW',
           reason: row.error ?? 'empty row',
         });
-      else messages.push(this.messageOf(index, position, row.record));
-      if (messages.length >= chunkRows) await flush();
-      if (signal.aborted) return;
+      else chunk.messages.push(this.messageOf(index, position, row.record));
+      if (chunk.messages.length >= chunkRows) {
+        yield { ...chunk, rowOffset: index };
+        chunk = { messages: [], rejected: [], rowOffset: 0 };
+      }
     }
-    await flush();
+    yield { ...chunk, rowOffset: index };
   }
 
   /** Data rows counted so far (for progress). */
@@ -145,17 +174,20 @@ export class FileSource implements Source {
 
   /** The row as a CloudEvent: id = its data-row number in the export, time = the as-of time. */
   messageOf(index: number, position: string, record: Record<string, unknown>): MessageIn {
-    const event = {
-      specversion: '1.0',
-      id: `row:${index}`,
-      source: this.#options.sourceName,
-      type: 'io.syncflow.batch.row',
-      time: new Date(this.asOfMs).toISOString(),
-      data: record,
-    };
+    // Every row shares source, type and time: their JSON is built once per as-of time.
+    if (this.#eventHead?.asOfMs !== this.asOfMs) {
+      const head = {
+        specversion: '1.0',
+        source: this.#options.sourceName,
+        type: 'io.syncflow.batch.row',
+        time: new Date(this.asOfMs).toISOString(),
+      };
+      this.#eventHead = { asOfMs: this.asOfMs, json: JSON.stringify(head).slice(0, -1) };
+    }
+    const json = `${this.#eventHead.json},"id":"row:${index}","data":${JSON.stringify(record)}}`;
     return {
       key: null,
-      value: Buffer.from(JSON.stringify(event)),
+      value: Buffer.from(json),
       headers: {},
       timestampMs: this.asOfMs,
       position,

@@ -7,6 +7,7 @@ import { configMountPath } from './volumes.ts';
 
 export const runtimeCommand = ['node', 'dist/runtime/main.js'];
 export const metricsPort = 9464;
+const guardedModes = new Set(['poll', 'batch']);
 
 export function container(ctx: Readonly<PlanContext>, draft: Draft): void {
   const longRunning = ctx.decision.workloadKind === 'Deployment';
@@ -14,6 +15,9 @@ export function container(ctx: Readonly<PlanContext>, draft: Draft): void {
     c.image = ctx.settings.image;
     c.command = [...runtimeCommand];
     c.env.push({ name: 'SYNCFLOW_CONFIG', value: `${configMountPath}/${flowConfigKey}` });
+    // Only runs a guard can stop read the approval; a consumer's pods are not restarted by it.
+    if (ctx.approval !== undefined && guardedModes.has(c.args[0] ?? ''))
+      c.env.push({ name: 'SYNCFLOW_APPROVED_RUN', value: ctx.approval });
     if (role === 'workload' && longRunning)
       c.ports = [{ name: 'metrics', containerPort: metricsPort, protocol: 'TCP' }];
   });

@@ -1,0 +1,120 @@
+// `guards.maxChangeRatio` on a batch flow, run as a Job (a child process) against the Commerce
+// double and real Redis: an export changing 90% of the last export's rows writes nothing and
+// records GuardTripped until an approval token (the flow's syncflow.io/approve annotation)
+// releases one run; an export changing less than the limit imports without one.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
+import { sharedEnvironment } from '../support/environment.ts';
+import { uniqueName } from '../support/unique-name.ts';
+import { bearerToken } from './runtime-fixture.ts';
+import { lastRun, runOnce, writeRunRoot, type RunFlowOptions } from './run-fixture.ts';
+
+const env = sharedEnvironment();
+const redis = new Redis(env.redisUrl);
+let commerce: CommerceDouble;
+
+beforeAll(async () => {
+  commerce = await startCommerceDouble({ bearerToken });
+});
+afterAll(async () => {
+  redis.disconnect();
+  await commerce.close();
+});
+
+const mountDir = '/mnt/exports';
+const rows = 200;
+
+function stock(prefix: string, quantityOf: (i: number) => number): string {
+  const lines = Array.from({ length: rows }, (_, i) => `${prefix}-${i},wh1,${quantityOf(i)}`);
+  return ['sku,warehouse,onHand', ...lines].join('\n');
+}
+
+function quantities(prefix: string): (number | undefined)[] {
+  return Array.from(
+    { length: rows },
+    (_, i) => commerce.state.sourceItem(`${prefix}-${i}`, 'wh1')?.quantity,
+  );
+}
+
+describe('runtime batch with guards.maxChangeRatio', () => {
+  it('writes nothing for an export changing 90% of the rows until a run is approved', async () => {
+    const options: RunFlowOptions = {
+      instanceId: uniqueName('i'),
+      name: uniqueName('ratio'),
+      redisUrl: env.redisUrl,
+      commerceUrl: commerce.url,
+      source: { file: { path: '/stock.csv', format: 'csv', keyFields: ['sku'] } },
+      connection: { type: 'rest', url: 'http://127.0.0.1:9' },
+      fields: {
+        sku: { path: 'sku', type: 'string' },
+        sourceCode: { path: 'warehouse', type: 'string' },
+        quantity: { path: 'onHand', type: 'number' },
+      },
+      mode: 'batch',
+      guards: { maxChangeRatio: 0.5 },
+      batchSize: 50,
+    };
+    const root = writeRunRoot(options);
+    const dir = join(root, mountDir);
+    mkdirSync(dir, { recursive: true });
+    const p = uniqueName('G');
+    const run = (env: Record<string, string> = {}): ReturnType<typeof runOnce> =>
+      runOnce(root, 'batch', { SYNCFLOW_BATCH_DIR: mountDir, ...env });
+
+    // The first import has nothing to protect.
+    writeFileSync(
+      join(dir, 'stock.csv'),
+      stock(p, (i) => i),
+    );
+    expect((await run()).code).toBe(0);
+    expect(quantities(p)).toEqual(Array.from({ length: rows }, (_, i) => i));
+
+    // 30% changed: within the limit.
+    writeFileSync(
+      join(dir, 'stock.csv'),
+      stock(p, (i) => (i % 10 < 3 ? i + 1000 : i)),
+    );
+    const within = await run();
+    expect(within.code, within.output).toBe(0);
+    const afterWithin = quantities(p);
+    expect(afterWithin[0]).toBe(1000);
+    expect(afterWithin[5]).toBe(5);
+
+    // 90% changed (a broken export zeroing most stock): refused, nothing written.
+    const writesBefore = commerce.state.writes.length;
+    writeFileSync(
+      join(dir, 'stock.csv'),
+      stock(p, (i) => (i % 10 === 9 ? afterWithin[i]! : 0)),
+    );
+    const refused = await run();
+    expect(refused.code, refused.output).toBe(4);
+    const record = await lastRun(redis, options);
+    expect(record).toMatchObject({ result: 'guardTripped', applied: 0 });
+    expect(record.message).toContain(`would change 180 of ${rows} entities`);
+    expect(record.message).toContain('guards.maxChangeRatio 0.5');
+    expect(commerce.state.writes.length).toBe(writesBefore);
+    expect(quantities(p)).toEqual(afterWithin);
+
+    // Run again without an approval: still refused.
+    expect((await run()).code).toBe(4);
+    expect(commerce.state.writes.length).toBe(writesBefore);
+
+    // A person approves: the next run imports the export, once.
+    const approved = await run({ SYNCFLOW_APPROVED_RUN: 'ticket-4711' });
+    expect(approved.code, approved.output).toBe(0);
+    expect(await lastRun(redis, options)).toMatchObject({
+      result: 'succeeded',
+      approval: 'ticket-4711',
+    });
+    expect(quantities(p)).toEqual(
+      Array.from({ length: rows }, (_, i) => (i % 10 === 9 ? afterWithin[i] : 0)),
+    );
+
+    // The approved export is now the base: the same export again changes nothing and passes.
+    const again = await run();
+    expect(again.code, again.output).toBe(0);
+  });
+});

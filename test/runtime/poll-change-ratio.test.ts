@@ -1,0 +1,80 @@
+// `guards.maxChangeRatio` on a poll flow, run as CronJob ticks (child processes) against the
+// OData v4 double, the Commerce double and real Redis: a delta holding most of the entities the
+// flow already wrote stops with GuardTripped and writes nothing until a run is approved.
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
+import { startErpDouble } from '../doubles/erp/erp-double.ts';
+import { sharedEnvironment } from '../support/environment.ts';
+import { uniqueName } from '../support/unique-name.ts';
+import { dialects } from './poll-dialects.ts';
+import { erpToken, lastRun, runOnce, writeRunRoot, type RunFlowOptions } from './run-fixture.ts';
+import { bearerToken } from './runtime-fixture.ts';
+
+const env = sharedEnvironment();
+const redis = new Redis(env.redisUrl);
+let commerce: CommerceDouble;
+
+beforeAll(async () => {
+  commerce = await startCommerceDouble({ bearerToken });
+});
+afterAll(async () => {
+  redis.disconnect();
+  await commerce.close();
+});
+
+const odata = dialects.find((d) => d.dialect === 'odata-v4');
+if (!odata) throw new Error('no odata-v4 dialect');
+
+describe('runtime poll with guards.maxChangeRatio', () => {
+  it('stops a delta changing 90% of the entities until a run is approved', async () => {
+    const erp = await startErpDouble({
+      dialect: 'odata-v4',
+      entity: odata.entity(),
+      bearerToken: erpToken,
+    });
+    const options: RunFlowOptions = {
+      instanceId: uniqueName('i'),
+      name: uniqueName('pollratio'),
+      redisUrl: env.redisUrl,
+      commerceUrl: commerce.url,
+      source: odata.source,
+      connection: { type: odata.connectionType, url: erp.url },
+      fields: odata.fields,
+      mode: 'poll',
+      guards: { maxChangeRatio: 0.5 },
+    };
+    const root = writeRunRoot(options);
+    const p = uniqueName('Q');
+    const quantity = (i: number): number | undefined =>
+      commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity;
+    try {
+      const base = Date.now() - 60_000;
+      for (let i = 0; i < 10; i++) erp.store.put(...odata.row(p, i, 100 + i), base);
+      // The first poll has nothing to protect.
+      expect((await runOnce(root, 'poll')).code).toBe(0);
+      expect(quantity(9)).toBe(109);
+
+      for (let i = 0; i < 9; i++) erp.store.put(...odata.row(p, i, 0), base + 10_000);
+      const writesBefore = commerce.state.writes.length;
+      const refused = await runOnce(root, 'poll');
+      expect(refused.code, refused.output).toBe(4);
+      const record = await lastRun(redis, options);
+      expect(record).toMatchObject({ result: 'guardTripped', applied: 0 });
+      expect(record.message).toContain('of 10 entities');
+      expect(commerce.state.writes.length).toBe(writesBefore);
+      expect(quantity(0)).toBe(100);
+
+      const approved = await runOnce(root, 'poll', { SYNCFLOW_APPROVED_RUN: 'change-77' });
+      expect(approved.code, approved.output).toBe(0);
+      expect(await lastRun(redis, options)).toMatchObject({
+        result: 'succeeded',
+        approval: 'change-77',
+      });
+      for (let i = 0; i < 9; i++) expect(quantity(i)).toBe(0);
+      expect(quantity(9)).toBe(109);
+    } finally {
+      await erp.close();
+    }
+  });
+});

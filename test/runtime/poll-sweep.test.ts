@@ -1,0 +1,189 @@
+// The sweep of an event flow: `runtime poll` started by the sweep CronJob on a flow planned as
+// `consume` (notification events, state read through source.poll) against real Kafka and
+// Redis, the OData v4 double and the Commerce double. It writes what the events missed — an
+// entity never notified, a change never notified — and nothing the events already applied.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { secretDirFor } from '../../crds/flow-config.ts';
+import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
+import { startErpDouble } from '../doubles/erp/erp-double.ts';
+import { eventually } from '../support/eventually.ts';
+import { sharedEnvironment } from '../support/environment.ts';
+import { uniqueName } from '../support/unique-name.ts';
+import { dialects } from './poll-dialects.ts';
+import { erpToken, runOnce } from './run-fixture.ts';
+import {
+  bearerToken,
+  createTopics,
+  kafkaFor,
+  produce,
+  spawnRuntime,
+  stopRuntime,
+} from './runtime-fixture.ts';
+
+const env = sharedEnvironment();
+const kafka = kafkaFor(env.kafkaBrokers);
+const redis = new Redis(env.redisUrl);
+let commerce: CommerceDouble;
+
+beforeAll(async () => {
+  commerce = await startCommerceDouble({ bearerToken });
+});
+afterAll(async () => {
+  redis.disconnect();
+  await commerce.close();
+});
+
+const odata = dialects.find((d) => d.dialect === 'odata-v4');
+if (!odata) throw new Error('no odata-v4 dialect');
+
+function writeEventFlow(
+  ids: { instanceId: string; name: string },
+  topic: string,
+  erpUrl: string,
+): string {
+  const document = {
+    configVersion: 1,
+    instanceId: ids.instanceId,
+    flow: {
+      namespace: 'shop',
+      name: ids.name,
+      uid: `uid-${ids.name}`,
+      generation: 1,
+      spec: {
+        flow: 'inventory',
+        entity: 'sourceItem',
+        maxLag: '30s',
+        source: {
+          connection: 'kafka',
+          kafka: { topic, payload: 'notification', deadLetterTopic: `${topic}.dlq` },
+          poll: { connection: 'erp', ...odata?.source },
+        },
+        mapping: { fields: odata?.fields },
+        sink: { connection: 'commerce', commerce: { batchSize: 20 } },
+        state: { connection: 'redis' },
+        initialSync: { from: 'beginning' },
+      },
+    },
+    // As the operator renders it for an event flow: the sweep CronJob mounts this same document.
+    plan: { pattern: 'event', mode: 'consume', maxLagSeconds: 30 },
+    connections: {
+      kafka: { spec: { type: 'kafka', brokers: env.kafkaBrokers } },
+      redis: { spec: { type: 'redis', url: env.redisUrl } },
+      erp: {
+        spec: {
+          type: 'odata',
+          url: erpUrl,
+          auth: { bearer: { secretRef: { name: 'erp-token' } } },
+        },
+        secretDir: secretDirFor('erp'),
+      },
+      commerce: {
+        spec: {
+          type: 'commerce',
+          url: commerce.url,
+          auth: { bearer: { secretRef: { name: 'commerce-token' } } },
+          commerce: { storeCode: 'all' },
+        },
+        secretDir: secretDirFor('commerce'),
+      },
+    },
+  };
+  const root = mkdtempSync(join(tmpdir(), `sf-sweep-${ids.name}-`));
+  mkdirSync(join(root, 'etc/syncflow'), { recursive: true });
+  writeFileSync(join(root, 'etc/syncflow/flow.json'), JSON.stringify(document));
+  for (const [name, token] of [
+    ['commerce', bearerToken],
+    ['erp', erpToken],
+  ] as const) {
+    mkdirSync(join(root, secretDirFor(name)), { recursive: true });
+    writeFileSync(join(root, secretDirFor(name), 'token'), `${token}\n`);
+  }
+  return root;
+}
+
+function notification(key: string, n: number): { key: string; value: string } {
+  const event = {
+    specversion: '1.0',
+    id: `${key}-n${n}`,
+    source: '/erp/stock',
+    type: 'erp.stock.changed',
+    time: new Date().toISOString(),
+    data: { ItemNo: key },
+  };
+  return { key, value: JSON.stringify(event) };
+}
+
+describe('the sweep poll of an event flow', () => {
+  it('writes what the events missed and nothing they already applied', async () => {
+    const erp = await startErpDouble({
+      dialect: 'odata-v4',
+      entity: odata.entity(),
+      bearerToken: erpToken,
+    });
+    const topic = uniqueName('sweep');
+    await createTopics(kafka, [
+      { topic, partitions: 1 },
+      { topic: `${topic}.dlq`, partitions: 1 },
+    ]);
+    const ids = { instanceId: uniqueName('i'), name: uniqueName('sweep') };
+    const root = writeEventFlow(ids, topic, erp.url);
+    const p = uniqueName('W');
+    const keys = Array.from({ length: 6 }, (_, i) => odata.row(p, i, 100 + i)[0]);
+    const quantity = (i: number): number | undefined =>
+      commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity;
+    const writes = (i: number): number =>
+      commerce.state.writesOf('sourceItem', `${p}-${i}|wh1`).length;
+    try {
+      for (let i = 0; i < 6; i++) erp.store.put(...odata.row(p, i, 100 + i));
+      // The ERP notifies five of the six entities; the sixth event is never sent.
+      await produce(
+        kafka,
+        topic,
+        keys.slice(0, 5).map((key, n) => notification(key, n)),
+      );
+      const consumer = spawnRuntime(root);
+      try {
+        await eventually(
+          () => {
+            for (let i = 0; i < 5; i++) expect(quantity(i), `entity ${i}`).toBe(100 + i);
+          },
+          { timeoutMs: 60_000 },
+        );
+      } finally {
+        expect((await stopRuntime(consumer)).code).toBe(0);
+      }
+      expect(quantity(5)).toBeUndefined();
+      // A change the ERP never notifies either.
+      erp.store.put(...odata.row(p, 1, 777), Date.now() + 1000);
+
+      const sweep = await runOnce(root, 'poll');
+      expect(sweep.code, sweep.output).toBe(0);
+      expect(quantity(5)).toBe(105);
+      expect(quantity(1)).toBe(777);
+      for (const i of [0, 2, 3, 4]) {
+        expect(quantity(i)).toBe(100 + i);
+        expect(writes(i), `entity ${i} written again`).toBe(1);
+      }
+      expect(writes(1)).toBe(2);
+      const run = await redis.lindex(`sf:${ids.instanceId}:shop/${ids.name}:runs`, 0);
+      expect(JSON.parse(run ?? '{}')).toMatchObject({
+        result: 'succeeded',
+        records: 6,
+        applied: 2,
+        skipped: 4,
+      });
+
+      // The next sweep reads from its cursor: nothing new, nothing written.
+      const again = await runOnce(root, 'poll');
+      expect(again.code, again.output).toBe(0);
+      expect(writes(5)).toBe(1);
+      expect(writes(1)).toBe(2);
+    } finally {
+      await erp.close();
+    }
+  });
+});
