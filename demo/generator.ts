@@ -7,6 +7,7 @@
 import type { Producer } from 'kafkajs';
 import type { Expected } from './convergence.ts';
 import { businessPartnerRowOf, productRowOf, type Doubles } from './doubles.ts';
+import { addressExportPath, addressesCsv, promotionsCsv } from './exports.ts';
 import { plants, type Distributor, type Rng, type Stock } from './seed.ts';
 
 export const topics = { stock: 'sap.stock.changed', orders: 'commerce.orders' } as const;
@@ -46,6 +47,7 @@ export class Generator {
     this.#o = options;
     this.#seedLedger(nowMs);
     this.#writeSlowExport(nowMs);
+    this.#writeDailyExports(nowMs);
   }
 
   #expect(key: string, value: Expected['value'], flow: string, changedAtMs: number): void {
@@ -196,7 +198,9 @@ export class Generator {
    * import's lag counts from the export's time, so a stopped export would look like lag).
    */
   settle(nowMs: number): void {
-    if (this.#isNewHour(nowMs) && this.#o.flows.has('inventory-slow')) this.#writeSlowExport(nowMs);
+    if (!this.#isNewHour(nowMs)) return;
+    if (this.#o.flows.has('inventory-slow')) this.#writeSlowExport(nowMs);
+    this.#writeDailyExports(nowMs);
   }
 
   /** Whether `nowMs` is past :50 of a (compressed) hour not seen yet. */
@@ -209,9 +213,10 @@ export class Generator {
     return true;
   }
 
-  /** At :50 of each (compressed) hour: the price release and the slow movers' export. */
+  /** At :50 of each (compressed) hour: the price release and the exports. */
   #hourly(nowMs: number): void {
     if (!this.#isNewHour(nowMs)) return;
+    this.#writeDailyExports(nowMs);
     const { rng, distributor, doubles } = this.#o;
     if (this.#o.flows.has('pricing-contract'))
       for (const p of distributor.prices.filter(() => rng.next() < hourlyShare.prices)) {
@@ -231,6 +236,22 @@ export class Generator {
         this.#setStock(s, nowMs);
       this.#writeSlowExport(nowMs);
     }
+  }
+
+  /**
+   * The daily flows' files, refreshed each (compressed) hour so a daily import finds a recent
+   * one whenever its schedule comes: the demo checks that they import, not what they carry.
+   */
+  #writeDailyExports(nowMs: number): void {
+    const { distributor, doubles } = this.#o;
+    doubles.exports.set('/pricing/promotions.csv', {
+      body: promotionsCsv(distributor, nowMs),
+      modifiedMs: nowMs,
+    });
+    doubles.exports.set(addressExportPath(nowMs, 'America/Chicago'), {
+      body: addressesCsv(distributor),
+      modifiedMs: nowMs,
+    });
   }
 
   /** The hourly NDJSON export of the slow movers' stock, as SAP writes it. */

@@ -6,7 +6,9 @@ import { parseDemoArgs } from '../../demo/args.ts';
 import { flowOfPod, victimOf } from '../../demo/chaos.ts';
 import { checkConvergence, worstDriftByFlow, type Expected } from '../../demo/convergence.ts';
 import { initialSyncEndOf, withInitialSyncEnds, type PodFacts } from '../../demo/initial-sync.ts';
+import { addressExportPath, addressesCsv, promotionsCsv } from '../../demo/exports.ts';
 import { flowFor } from '../../demo/overlay.ts';
+import { defaultSize, distributorFor, rngFor } from '../../demo/seed.ts';
 import { exampleFlows } from '../../demo/flows.ts';
 import { conditionsCell, renderTable, scheduleCell, shortDuration } from '../../demo/table.ts';
 import { summaryLines, verdictFor } from '../../demo/verdict.ts';
@@ -320,5 +322,36 @@ describe('the table', () => {
       /^order-status-shipments batch {3}every 1m {2}—\/4m {7}1234567 ok 12s/,
     );
     expect(lines.at(-1)).toBe('convergence: 11300 entities, 0 drifted');
+  });
+});
+
+describe('daily exports', () => {
+  const distributor = distributorFor(defaultSize, rngFor(42));
+  const nowMs = Date.UTC(2026, 10, 28, 3, 30);
+  const fileOf = (name: string) => {
+    const spec = flows.find((f) => f.metadata?.name === name)?.spec as {
+      source: { file: { delimiter?: string; keyFields: string[] } };
+      mapping: { fields: Record<string, { path: string }> };
+    };
+    return { ...spec.source.file, paths: Object.values(spec.mapping.fields).map((f) => f.path) };
+  };
+
+  it.each([
+    ['pricing-promo', promotionsCsv(distributor, nowMs), 300],
+    ['customer-address', addressesCsv(distributor), 300],
+  ])('%s: a header with every mapped column and key, one row per entity', (name, csv, rows) => {
+    const file = fileOf(name);
+    const [header = '', ...lines] = csv.trimEnd().split('\n');
+    const columns = header.split(file.delimiter ?? ',');
+    expect(columns).toEqual(expect.arrayContaining([...file.paths, ...file.keyFields]));
+    expect(lines).toHaveLength(rows);
+    expect(lines.every((l) => l.split(file.delimiter ?? ',').length === columns.length)).toBe(true);
+  });
+
+  it('dates the address file in the flow time zone, as the runtime resolves {date}', () => {
+    // 03:30 UTC is still the evening before in Chicago.
+    expect(addressExportPath(nowMs, 'America/Chicago')).toBe(
+      '/sap/customer-addresses-2026-11-27.csv',
+    );
   });
 });
