@@ -5,21 +5,9 @@
 // run again when re-applied or deleted and re-created; a from before the log's start fails.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SyncFlowReplayStatus } from '../../crds/replay.ts';
-import {
-  replayControllerFor,
-  syncFlowReplays,
-} from '../../operator/controller/replay-controller.ts';
-import { Manager, OperatorMetrics } from '../../operator/controller/manager.ts';
-import { createKubeClient, jobs } from '../../operator/kube/client.ts';
-import { ConnectionClients } from '../../operator/state/flow-state.ts';
-import { replayProgressReader } from '../../operator/state/replay-progress.ts';
-import { systemClock } from '../../operator/clock.ts';
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
-import { installCrds, kubeConfigFrom } from '../api/api-server.ts';
+import { syncFlowReplays } from '../../operator/controller/replay-controller.ts';
+import { jobs } from '../../operator/kube/client.ts';
 import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
-import { startEnvironment, type Environment } from '../env/start-environment.ts';
 import {
   bearerToken,
   createTopics,
@@ -30,23 +18,14 @@ import {
 import { eventually } from '../support/eventually.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
-import {
-  adminClient,
-  operatorServiceAccount,
-  resourcesByKind,
-  startSyncFlowOperator,
-  testImage,
-  type Manifest,
-  type RunningOperator,
-} from './syncflow-operator.ts';
+import { startReplayOperator, type ReplayOperator } from './replay-fixture.ts';
+import type { Manifest } from './syncflow-operator.ts';
 
 const shared = sharedEnvironment();
 const kafka = kafkaFor(shared.kafkaBrokers);
 
 describe('SyncFlowReplay', () => {
-  let env: Environment;
-  let operator: RunningOperator | undefined;
-  let stopReplays: (() => Promise<void>) | undefined;
+  let cluster: ReplayOperator | undefined;
   let commerce: CommerceDouble;
   const redis = new Redis(shared.redisUrl);
   const namespace = uniqueName('replay');
@@ -54,40 +33,7 @@ describe('SyncFlowReplay', () => {
 
   beforeAll(async () => {
     commerce = await startCommerceDouble({ bearerToken });
-    env = await startEnvironment({ kube: true, node: 'run' });
-    const kubeconfig = env.kubeconfig ?? '';
-    await installCrds(kubeConfigFrom(kubeconfig));
-    const admin = adminClient(kubeconfig);
-    await admin.create(
-      { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false },
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
-    );
-    const access = await operatorServiceAccount(kubeconfig, env.runDir);
-    operator = startSyncFlowOperator({ kubeconfig: access.kubeconfig, namespace });
-    const registry = new Registry();
-    const client = createKubeClient(kubeConfigFrom(access.kubeconfig), { registry });
-    const log = pino({ level: process.env['OPERATOR_LOG'] ?? 'silent' });
-    const replays = replayControllerFor({
-      client,
-      log,
-      metrics: new OperatorMetrics(registry),
-      namespace,
-      image: testImage,
-      instanceId: 'test',
-      identity: 'test-operator',
-      // The operator's own reader: the flow's state connection, resolved like main.ts does.
-      progress: replayProgressReader({
-        clients: new ConnectionClients({ kube: client, log, clock: systemClock }),
-        instanceId: 'test',
-      }),
-    });
-    const manager = new Manager({ log }).add(...replays.informers, replays.controller);
-    const abort = new AbortController();
-    const done = manager.run(abort.signal);
-    stopReplays = async () => {
-      abort.abort();
-      await done;
-    };
+    cluster = await startReplayOperator({ namespace, shared, commerce });
     await createTopics(kafka, [
       { topic, partitions: 2 },
       { topic: `${topic}.dlq`, partitions: 1 },
@@ -95,20 +41,16 @@ describe('SyncFlowReplay', () => {
   }, 300_000);
 
   afterAll(async () => {
-    await stopReplays?.();
-    await operator?.stop();
-    await env?.stop();
+    await cluster?.stop();
     await commerce?.close();
     redis.disconnect();
   });
 
   it('re-applies past events beside live ones, completes, and never runs again', async () => {
-    const admin = adminClient(env.kubeconfig ?? '');
-    const create = (object: Manifest): Promise<unknown> =>
-      admin.create(resourcesByKind[object.kind ?? ''] ?? syncFlowReplays, {
-        ...object,
-        metadata: { ...object.metadata, namespace },
-      });
+    const replayCluster = cluster;
+    if (!replayCluster) throw new Error('no cluster');
+    const { admin } = replayCluster;
+    const create = (object: Manifest): Promise<unknown> => replayCluster.create(object);
     const from = new Date(Date.now() - 60_000).toISOString();
     const prefix = uniqueName('SKU');
     const events = (seq: number, count: number) =>
@@ -119,31 +61,6 @@ describe('SyncFlowReplay', () => {
         seq,
       }));
     await produce(kafka, topic, events(1, 6).map(inventoryMessage));
-    await create({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'commerce-token' },
-      stringData: { token: bearerToken },
-    } as Manifest);
-    for (const connection of [
-      { name: 'kafka', spec: { type: 'kafka', brokers: shared.kafkaBrokers } },
-      { name: 'redis', spec: { type: 'redis', url: shared.redisUrl } },
-      {
-        name: 'commerce',
-        spec: {
-          type: 'commerce',
-          url: commerce.url,
-          auth: { bearer: { secretRef: { name: 'commerce-token' } } },
-          commerce: { storeCode: 'all' },
-        },
-      },
-    ])
-      await create({
-        apiVersion: 'syncflow.io/v1alpha1',
-        kind: 'SyncConnection',
-        metadata: { name: connection.name },
-        spec: connection.spec,
-      });
     await create({
       apiVersion: 'syncflow.io/v1alpha1',
       kind: 'SyncFlow',
@@ -184,13 +101,7 @@ describe('SyncFlowReplay', () => {
     };
     await create(replay);
     await produce(kafka, topic, events(2, 3).map(inventoryMessage));
-    const statusOf = async (): Promise<SyncFlowReplayStatus | undefined> =>
-      (
-        await admin.get<Manifest & { status?: SyncFlowReplayStatus }>(syncFlowReplays, {
-          namespace,
-          name: 'after-restore',
-        })
-      )?.status;
+    const statusOf = () => replayCluster.replayStatusOf('after-restore');
     const completed = await eventually(
       async () => {
         const status = await statusOf();
