@@ -172,6 +172,9 @@ export class Generator {
         qty: rng.int(1, 20),
       }));
       const order = doubles.commerce.state.addOrder(incrementId, lines);
+      // Commerce holds the buyer's ERP customer number too: the hourly sweep reads it there.
+      const customer = rng.pick(distributor.companies).entityId;
+      order.extension_attributes = { erp_customer_number: customer };
       const at = new Date(nowMs).toISOString();
       this.#expect(`order:${incrementId}`, true, 'orders', nowMs);
       return {
@@ -180,7 +183,7 @@ export class Generator {
           increment_id: incrementId,
           created_at: at,
           updated_at: at,
-          extension_attributes: { erp_customer_number: rng.pick(distributor.companies).entityId },
+          extension_attributes: { erp_customer_number: customer },
           items: order.items.map((item) => ({
             item_id: item.item_id,
             sku: item.sku,

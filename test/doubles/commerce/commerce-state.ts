@@ -101,6 +101,8 @@ export interface Order {
   /** UTC `YYYY-MM-DD HH:MM:SS`, as Commerce writes sales timestamps. */
   created_at: string;
   updated_at: string;
+  /** Attributes extensions add, such as the buyer's ERP customer number. */
+  extension_attributes?: Record<string, unknown>;
 }
 
 /** Commerce's timestamp form: UTC, seconds, no zone suffix. */
