@@ -25,7 +25,7 @@ export interface ArchiveKeys {
   index: string;
   /** String: as-of ms of the newest imported export that is not indexed. */
   horizon: string;
-  /** String, JSON ArchivedExport: the export of the run in flight, archived and not yet imported. */
+  /** String, JSON ArchivedExport: the export of the last run that archived one. */
   current: string;
 }
 
@@ -106,11 +106,9 @@ export async function indexRun(
   entry: ArchiveEntry,
 ): Promise<void> {
   const { keys, keepRuns } = archive;
-  await redis
-    .multi()
-    .zadd(keys.index, entry.asOfMs, JSON.stringify(entry))
-    .del(keys.current)
-    .exec();
+  // `current` stays: a run killed before it is marked complete resumes from the archive (and
+  // indexes the same entry again) instead of re-reading the source as an unarchived import.
+  await redis.zadd(keys.index, entry.asOfMs, JSON.stringify(entry));
   const pruned = await redis.zrange(keys.index, '0', String(-(keepRuns + 1)));
   for (const member of pruned) {
     // The horizon moves first: a crash between the two never leaves a replay a hole it cannot see.

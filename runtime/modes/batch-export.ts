@@ -2,14 +2,15 @@
 // archive topic first and imports what it reads back from there; a run resumed after a crash
 // finds its archived export by run id and reads it again, never the source (which may have
 // changed or gone). A flow without an archive imports the source directly, as does a run that
-// was started before the flow had one.
+// was started before the flow had one, or whose archive the topic no longer holds (its import
+// then counts as unarchived: a replay cannot go back past it).
 import type { Logger } from 'pino';
 import type { FlowIdentity } from '../../crds/flow-state-keys.ts';
 import type { Redis } from 'ioredis';
 import type { ExportFile } from '../sources/file.ts';
 import type { BatchProgress } from '../state/row-offset.ts';
 import type { ArchivedExport } from './batch-archive-chunks.ts';
-import { ensureArchiveTopic, writeArchive } from './batch-archive-kafka.ts';
+import { ensureArchiveTopic, logStartsOf, writeArchive } from './batch-archive-kafka.ts';
 import {
   archiveKeysFor,
   archivedExportOf,
@@ -67,6 +68,15 @@ async function resumableArchive(
   if (!deps.archive || !previous || previous.completedAtMs !== undefined) return undefined;
   const archived = await currentOf(deps.redis, archiveKeysFor(deps.identity), previous.runId);
   if (!archived) return undefined;
+  const start = (await logStartsOf(deps.archive.kafka, archived.topic)).get(archived.partition);
+  if (start === undefined || start > archived.firstOffset) {
+    // Never stuck on an archive that is gone: the run starts again from the source.
+    deps.log.warn(
+      { runId: previous.runId, topic: archived.topic, firstOffset: archived.firstOffset, start },
+      'the archived export of the unfinished run is gone: reading the source again',
+    );
+    return undefined;
+  }
   deps.log.info({ runId: previous.runId, topic: archived.topic }, 'resuming from the archive');
   const file = archivedExportOf(deps.archive, archived);
   return { file, progress: previous, resumed: true, archived };

@@ -150,4 +150,45 @@ describe('runtime batch with spec.archive', () => {
       expect(commerce.violations).toEqual([]);
     },
   );
+
+  it(
+    'starts the run again from the source when the archive of the killed run is gone',
+    { timeout: 300_000 },
+    async () => {
+      const { options, root, dir } = archivedFlow();
+      const p = uniqueName('G');
+      const rows = 10_000;
+      const lines = Array.from({ length: rows }, (_, i) => `${p}-${i},wh1,${i}`);
+      writeFileSync(join(dir, 'stock.csv'), ['sku,warehouse,onHand', ...lines].join('\n'));
+      commerce.setLatency(20);
+      const runtime = spawnRuntime(root, { SYNCFLOW_BATCH_DIR: mountDir }, 'batch');
+      const progress = `${flowPrefix(options)}:batch`;
+      await eventually(
+        async () => expect(Number(await redis.hget(progress, 'rowOffset'))).toBeGreaterThan(0),
+        { timeoutMs: 120_000, intervalMs: 20 },
+      );
+      runtime.child.kill('SIGKILL');
+      await runtime.exited;
+      commerce.setLatency(0);
+      // Retention (or a person) removed the archived export before the run could resume.
+      const current = JSON.parse(
+        (await redis.get(`${flowPrefix(options)}:archives:current`)) ?? '{}',
+      ) as { topic: string; partition: number; lastOffset: number };
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.fetchTopicMetadata({ topics: [current.topic] });
+      await admin.deleteTopicRecords({
+        topic: current.topic,
+        partitions: [{ partition: current.partition, offset: String(current.lastOffset + 1) }],
+      });
+      await admin.disconnect();
+
+      const second = await runOnce(root, 'batch', { SYNCFLOW_BATCH_DIR: mountDir });
+      expect(second.code, second.output).toBe(0);
+      expect(second.output).toContain('the archived export of the unfinished run is gone');
+      for (let i = 0; i < rows; i++)
+        expect(commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity, `row ${i}`).toBe(i);
+      expect(await lastRun(redis, options)).toMatchObject({ result: 'succeeded', rowOffset: rows });
+    },
+  );
 });
