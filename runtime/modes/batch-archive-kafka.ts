@@ -52,8 +52,9 @@ export async function ensureArchiveTopic(archive: ArchiveTopic): Promise<void> {
           },
         ],
       })
-      .catch((err: unknown) => {
-        if (!isAlreadyThere(err)) throw err;
+      .catch(async (err: unknown) => {
+        // Created meanwhile, or created but not yet in the metadata of a busy broker.
+        if (!isAlreadyThere(err) && !(await admin.listTopics()).includes(archive.topic)) throw err;
       });
     archive.log.info(
       { topic: archive.topic, retentionMs: archive.retentionMs },
