@@ -3,7 +3,6 @@
 // no client-side rate limiting; API Priority and Fairness answers overload with 429), and the
 // request counter. Watches keep the caller's signal and get no timeout: they are long-lived.
 import {
-  IsomorphicFetchHttpLibrary,
   wrapHttpLibrary,
   type HttpLibrary,
   type RequestContext,
@@ -12,6 +11,7 @@ import {
 import type { Dispatcher } from 'undici';
 import { sleep, systemClock, type Clock } from '../clock.ts';
 import { retryAfterMs } from './api-error.ts';
+import { sendOverUndici } from './http-library.ts';
 import { requestMethodOf, type RequestCounter } from './request-counter.ts';
 
 export interface TransportOptions {
@@ -26,7 +26,6 @@ export interface TransportOptions {
 }
 
 export function transportFor(options: TransportOptions): HttpLibrary {
-  const inner = new IsomorphicFetchHttpLibrary();
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
   const maxRetries = options.maxRetriesOn429 ?? 3;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
@@ -35,7 +34,7 @@ export function transportFor(options: TransportOptions): HttpLibrary {
   const sendOnce = async (ctx: RequestContext): Promise<ResponseContext> => {
     const method = requestMethodOf(ctx.getHttpMethod(), ctx.getUrl());
     try {
-      const response = await inner.send(ctx).toPromise();
+      const response = await sendOverUndici(ctx);
       options.counter.record(method, String(response.httpStatusCode));
       return response;
     } catch (err) {
@@ -47,8 +46,10 @@ export function transportFor(options: TransportOptions): HttpLibrary {
   // client-node 2.0.1 builds a new undici Agent for every request (KubeConfig.createDispatcher is
   // not cached), so each request paid a TLS handshake and left an idle Agent behind: most of the
   // operator's CPU and memory at 1,000 flows. The first Agent is kept and reused; later ones,
-  // which never connected, are closed.
+  // which never connected, are closed once (the thin client hands the same one to many requests
+  // until its authentication is refreshed, and closing a closed Agent builds an error each time).
   let shared: Dispatcher | undefined;
+  const retired = new WeakSet<Dispatcher>();
   const reuseDispatcher = (ctx: RequestContext): void => {
     const fresh = ctx.getDispatcher();
     if (!fresh || fresh === shared) return;
@@ -56,7 +57,10 @@ export function transportFor(options: TransportOptions): HttpLibrary {
       shared = fresh;
       return;
     }
-    void fresh.close().catch(() => undefined);
+    if (!retired.has(fresh)) {
+      retired.add(fresh);
+      void fresh.close().catch(() => undefined);
+    }
     ctx.setDispatcher(shared);
   };
 
