@@ -61,7 +61,7 @@ export async function knownEntities(deps: RunDeps): Promise<number> {
 export function pipelineFor(
   deps: RunDeps,
   parts: { report: RejectedRows; checkpoint: Checkpoint; sweep?: boolean },
-): PipelineDeps & { close(): Promise<void> } {
+): PipelineDeps & { gate: Gate; close(): Promise<void> } {
   const keys = stateKeysFor(deps.settings.identity, deps.settings.sink);
   const sink = sinkFor(deps.settings, deps.redis);
   // A sweep's leases are its own, so the flow's consumer and its sweep never write a key at once.
