@@ -95,8 +95,7 @@ async function guardOf(
   const drift = await driftOf(deps, at.poll, first);
   if (drift !== undefined) return { result: 'schemaDrift', message: drift };
   const maxChangeRatio = deps.config.flow.spec.guards.maxChangeRatio;
-  // A sweep re-reads what the events already applied: the records it reads are not its changes.
-  if (maxChangeRatio === undefined || deps.kind === 'sweep') return undefined;
+  if (maxChangeRatio === undefined) return undefined;
   const entities = await knownEntities(deps);
   const counted = await countPollChanges({
     first,
