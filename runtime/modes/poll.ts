@@ -157,7 +157,7 @@ export async function runPoll(deps: PollDeps): Promise<RunRecord> {
         ...end,
         result: guard.result,
         totals: empty,
-        extra: { message: guard.message },
+        extra: { message: decision.refused },
       });
     const totals = await drain(source, pipeline, deps.afterBatch);
     const after = await cursor.read();

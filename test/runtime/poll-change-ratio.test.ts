@@ -145,6 +145,15 @@ describe('runtime poll with guards.maxChangeRatio', () => {
       for (let i = 0; i < 9; i++) expect(quantity(i), `entity ${i}`).toBe(1);
       expect(quantity(9)).toBe(109);
       expect(writes(9)).toBe(1);
+
+      // The annotation still carries the used token: the next mass change is stopped, saying so.
+      for (let i = 0; i < 9; i++) erp.store.put(...odata.row(p, i, 2), base + 30_000);
+      const again = await runOnce(root, 'poll', { SYNCFLOW_APPROVED_RUN: 'mass-1' });
+      expect(again.code, again.output).toBe(4);
+      expect((await lastRun(redis, options)).message).toContain(
+        'the token mass-1 released an earlier run',
+      );
+      expect(quantity(0)).toBe(1);
     } finally {
       await erp.close();
     }
