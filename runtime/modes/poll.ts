@@ -19,6 +19,7 @@ import {
   drain,
   finishRun,
   knownEntities,
+  lookaheadGateFor,
   newRunId,
   pipelineFor,
   runKeysOf,
@@ -89,7 +90,7 @@ async function driftOf(
  */
 async function guardOf(
   deps: PollDeps,
-  at: { poll: PollSource; source: DeltaSource; gate: Gate },
+  at: { poll: PollSource; source: DeltaSource; gate: Pick<Gate, 'peek'> },
 ): Promise<Refusal | undefined> {
   const first = await at.source.peek();
   const drift = await driftOf(deps, at.poll, first);
@@ -150,7 +151,7 @@ export async function runPoll(deps: PollDeps): Promise<RunRecord> {
   const empty = { records: 0, applied: 0, skipped: 0 };
   log.info({ cursor: from, sinceMs, reader: poll.reader.name, sweep }, 'poll started');
   try {
-    const guard = await guardOf(deps, { poll, source, gate: pipeline.gate });
+    const guard = await guardOf(deps, { poll, source, gate: lookaheadGateFor(deps) });
     const decision = guard ? await approvalFor(deps, guard.message) : undefined;
     if (guard && decision && 'refused' in decision)
       return await finishRun(deps, {

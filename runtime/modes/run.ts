@@ -61,7 +61,7 @@ export async function knownEntities(deps: RunDeps): Promise<number> {
 export function pipelineFor(
   deps: RunDeps,
   parts: { report: RejectedRows; checkpoint: Checkpoint; sweep?: boolean },
-): PipelineDeps & { gate: Gate; close(): Promise<void> } {
+): PipelineDeps & { close(): Promise<void> } {
   const keys = stateKeysFor(deps.settings.identity, deps.settings.sink);
   const sink = sinkFor(deps.settings, deps.redis);
   // A sweep's leases are its own, so the flow's consumer and its sweep never write a key at once.
@@ -96,6 +96,15 @@ export async function drain(
     afterBatch?.(totals.records);
   }, pipeline.signal);
   return totals;
+}
+
+/**
+ * The flow's gate for looking ahead only (`peek`: no lease, no write), judging as the run's
+ * pipeline gate will: same keys, same gate settings.
+ */
+export function lookaheadGateFor(deps: RunDeps): Pick<Gate, 'peek'> {
+  const keys = stateKeysFor(deps.settings.identity, deps.settings.sink);
+  return new Gate(deps.redis, { keys, leaseToken: keys.flow, ...deps.gate, nowMs: deps.nowMs });
 }
 
 /**
