@@ -4,12 +4,11 @@
 // until the guard is decided: none past the first when the delta cannot hold enough changes to
 // trip it, and none past the one that trips it. A delta longer than a page that stays within the
 // guard is read twice (here, then by the run): the price of writing nothing when it would trip.
-import { latestPerKey, recordsFor, type FlowDefinition } from '../flow/flow.ts';
+import { latestPerKey, recordsFor, type FlowDefinition, type MessageIn } from '../flow/flow.ts';
 import type { Gate } from '../gate/gate.ts';
 import { changeRatioTrip, deltaBoundOf, type GuardedRun } from '../guards/guards.ts';
 import type { DeltaPage, DeltaReader } from '../sources/delta.ts';
 import { DeltaSource, messageOfRow } from '../sources/delta-source.ts';
-import type { MessageIn } from '../flow/flow.ts';
 
 export interface PollChangeInput {
   /** The delta's first page, already read (DeltaSource.peek). */
