@@ -127,6 +127,9 @@ async function child(dir: string, redisUrl: string): Promise<void> {
       leaseToken: keys.flow,
       leaseMs: 30_000,
       idTtlSeconds: 120,
+      // As `runtime batch` sets them (modes/run.ts pipelineFor with a batchRun).
+      eventIds: false,
+      run: id,
       mode: 'normal',
       nowMs: Date.now,
     }),
@@ -140,7 +143,7 @@ async function child(dir: string, redisUrl: string): Promise<void> {
     busyWaitMs: 100,
   });
   const seconds = (performance.now() - started) / 1000;
-  await redis.del(keys.versions, keys.writers, keys.heartbeat);
+  await redis.del(keys.versions, keys.writers, keys.heartbeat, keys.leases);
   redis.disconnect();
   process.stdout.write(
     `${JSON.stringify({ rows: totals.records, applied: sink.written, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
