@@ -8,7 +8,8 @@
  * Lua helpers both scripts share. `bulk` runs one multi-key/multi-field command over
  * `list[from .. from+count-1]` in slices (Lua's `unpack` is limited by the C stack) and returns
  * the concatenated replies (false for a missing value); `hsetAll` writes a field → value table
- * with multi-field HSETs; `leaseOf` splits a lease value `expiresAtMs token`.
+ * with multi-field HSETs, `hsetPairs` a flat field, value, … list in order (a field written
+ * twice ends with its last value); `leaseOf` splits a lease value `expiresAtMs token`.
  */
 const helpers = `
 local slice = 1000
@@ -40,6 +41,14 @@ local function hsetAll(key, fields)
   end
   if #args > 0 then redis.call('HSET', key, unpack(args)) end
 end
+local function hsetPairs(key, list)
+  local i = 0
+  while i < #list do
+    local size = math.min(2 * slice, #list - i)
+    redis.call('HSET', key, unpack(list, i + 1, i + size))
+    i = i + size
+  end
+end
 local function leaseOf(value)
   local space = string.find(value, ' ', 1, true)
   return tonumber(string.sub(value, 1, space - 1)), string.sub(value, space + 1)
@@ -69,7 +78,7 @@ local refused = reapply and {} or bulk('HMGET', KEYS[3], names, 1, n)
 local holders = bulk('HMGET', KEYS[2], names, 1, n)
 local now = nowMs()
 local lease = string.format('%.0f', now + leaseMs) .. ' ' .. token
-local taken = {}
+local taken, leases = {}, {}
 local out = {}
 for i = 1, n do
   local version = tonumber(ARGV[5 + 2 * i])
@@ -90,10 +99,14 @@ for i = 1, n do
     local expiresAtMs, holder = leaseOf(holders[i])
     if holder ~= token and expiresAtMs > now then verdict = 4 end
   end
-  if verdict == 0 then taken[names[i]] = lease end
+  if verdict == 0 and not taken[names[i]] then
+    taken[names[i]] = true
+    leases[#leases + 1] = names[i]
+    leases[#leases + 1] = lease
+  end
   out[i] = verdict
 end
-hsetAll(KEYS[2], taken)
+hsetPairs(KEYS[2], leases)
 return out
 `;
 
@@ -117,14 +130,16 @@ for i = 1, n do
   local key, version = names[i], ARGV[8 + 3 * i]
   local last = newest[key] or (stored[i] and tonumber(stored[i]))
   if not last or last <= tonumber(version) then
+    -- In call order, each write of a key is at least as new as the one before: the last wins.
     newest[key] = tonumber(version)
-    versionWrites[key] = version
-    writerWrites[key] = prefix .. ARGV[9 + 3 * i]
+    local at = #versionWrites
+    versionWrites[at + 1], versionWrites[at + 2] = key, version
+    writerWrites[at + 1], writerWrites[at + 2] = key, prefix .. ARGV[9 + 3 * i]
   end
   if ids then redis.call('SET', KEYS[5 + i], '1', 'EX', ttl) end
 end
-hsetAll(KEYS[1], versionWrites)
-hsetAll(KEYS[2], writerWrites)
+hsetPairs(KEYS[1], versionWrites)
+hsetPairs(KEYS[2], writerWrites)
 for j = 1, m do names[n + j] = ARGV[9 + 3 * n + j] end
 local holders = bulk('HMGET', KEYS[4], names, 1, n + m)
 local mine = {}
