@@ -5,6 +5,7 @@
 // keyed by (connection, entity, key), shared by every flow that writes the entity.
 
 import type { Redis } from 'ioredis';
+import { peekVerdictOf, type PeekVerdict } from './gate-peek.ts';
 import { checkScript, recordScript } from './gate-scripts.ts';
 import type { StateKeys } from './state-keys.ts';
 
@@ -139,6 +140,34 @@ export class Gate {
     for (const item of items) args.push(item.key, String(item.version));
     const codes = await this.#redis.sfGateCheck(keyList.length, ...args);
     return codes.map((code) => verdicts[code] ?? 'busy');
+  }
+
+  /**
+   * What `check` would answer now, leases aside, read in one MULTI that takes no lease and writes
+   * nothing: a run counts the records it would write before writing any (the change-ratio guard).
+   */
+  async peek(items: readonly GateItem[]): Promise<PeekVerdict[]> {
+    if (items.length === 0) return [];
+    const { keys, mode } = this.#options;
+    const reapply = mode === 'reapply';
+    const names = items.map((i) => i.key);
+    const read = this.#redis.multi().hmget(keys.versions, ...names);
+    if (!reapply)
+      read.hmget(keys.refused, ...names).mget(...items.map((i) => keys.eventId(i.eventId)));
+    const replies = (await read.exec()) ?? [];
+    const [applied = [], refused = [], seen = []] = replies.map(([err, reply]) => {
+      if (err) throw err;
+      return reply as (string | null)[];
+    });
+    const numberOf = (v: string | null | undefined): number | undefined =>
+      v === null || v === undefined ? undefined : Number(v);
+    return items.map((item, i) =>
+      peekVerdictOf(
+        item.version,
+        { seen: seen[i] != null, applied: numberOf(applied[i]), refused: numberOf(refused[i]) },
+        reapply,
+      ),
+    );
   }
 
   async record(input: RecordInput): Promise<void> {

@@ -274,7 +274,7 @@ async function startImport(
   const decision = guard ? await approvalFor(deps, guard.message) : undefined;
   if (guard && decision && 'refused' in decision) {
     await dropSnapshot(deps.redis, run.snapshot);
-    return { refused: guard };
+    return { refused: { ...guard, message: decision.refused } };
   }
   await run.offsets.begin({ ...progress, asOfMs: source.asOfMs });
   return decision && 'approved' in decision ? { approval: decision.approved } : {};
