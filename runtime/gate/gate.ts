@@ -152,8 +152,8 @@ export class Gate {
     const reapply = mode === 'reapply';
     const names = items.map((i) => i.key);
     const read = this.#redis.multi().hmget(keys.versions, ...names);
-    if (!reapply)
-      read.hmget(keys.refused, ...names).mget(...items.map((i) => keys.eventId(i.eventId)));
+    if (!reapply) read.hmget(keys.refused, ...names);
+    if (!reapply && this.#eventIds) read.mget(...items.map((i) => keys.eventId(i.eventId)));
     const replies = (await read.exec()) ?? [];
     const [applied = [], refused = [], seen = []] = replies.map(([err, reply]) => {
       if (err) throw err;
