@@ -222,7 +222,10 @@ export async function runBatch(deps: BatchDeps): Promise<RunRecord> {
     const source = sourceFrom(progress.rowOffset);
     const rescan = (): FileSource => sourceFrom(0, () => Promise.resolve());
     const snapshot = snapshotKeysFor(deps.settings.identity, progress.runId);
-    const pipeline = pipelineFor({ ...deps, log }, { report, checkpoint: offsets });
+    const pipeline = pipelineFor(
+      { ...deps, log },
+      { report, checkpoint: offsets, batchRun: progress.runId },
+    );
     try {
       return await importRows(deps, {
         ...{ source, rescan, snapshot, report, offsets, progress, resumed, pipeline },

@@ -60,7 +60,13 @@ export async function knownEntities(deps: RunDeps): Promise<number> {
 
 export function pipelineFor(
   deps: RunDeps,
-  parts: { report: RejectedRows; checkpoint: Checkpoint; sweep?: boolean },
+  parts: {
+    report: RejectedRows;
+    checkpoint: Checkpoint;
+    sweep?: boolean;
+    /** A batch run: its id goes into the lineage, and no event ids are kept (see GateOptions). */
+    batchRun?: string;
+  },
 ): PipelineDeps & { close(): Promise<void> } {
   const keys = stateKeysFor(deps.settings.identity, deps.settings.sink);
   const sink = sinkFor(deps.settings, deps.redis);
@@ -68,7 +74,13 @@ export function pipelineFor(
   const leaseToken = parts.sweep === true ? `${keys.flow}#sweep` : keys.flow;
   return {
     flow: deps.settings.flow,
-    gate: new Gate(deps.redis, { keys, leaseToken, ...deps.gate, nowMs: deps.nowMs }),
+    gate: new Gate(deps.redis, {
+      keys,
+      leaseToken,
+      ...deps.gate,
+      ...(parts.batchRun === undefined ? {} : { eventIds: false, run: parts.batchRun }),
+      nowMs: deps.nowMs,
+    }),
     sink,
     deadLetter: parts.report,
     checkpoint: parts.checkpoint,
