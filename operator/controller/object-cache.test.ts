@@ -78,3 +78,45 @@ describe('ObjectCache', () => {
     expect(keyOf({ metadata: { name: 'n' } })).toBe('n');
   });
 });
+
+describe('ObjectCache keeps a spec its generation says did not change', () => {
+  type Flow = KubernetesObject & { spec: { maxLag: string }; status?: { ready: boolean } };
+  const flow = (rv: string, generation: number | undefined, maxLag: string): Flow => ({
+    metadata: {
+      name: 'f',
+      namespace: 'ns',
+      uid: 'uid-f',
+      resourceVersion: rv,
+      ...(generation === undefined ? {} : { generation }),
+    },
+    spec: { maxLag },
+  });
+
+  it.each([
+    { name: 'a status write (same generation)', generation: [1, 1], shared: true },
+    { name: 'a spec change (next generation)', generation: [1, 2], shared: false },
+    { name: 'a kind without generation', generation: [undefined, undefined], shared: false },
+  ])('$name: shared $shared, on a watch event and on a relist', ({ generation, shared }) => {
+    for (const via of ['watch', 'relist'] as const) {
+      const cache = new ObjectCache<Flow>();
+      const first = flow('1', generation[0], '5m');
+      cache.replace([first]);
+      const next = { ...flow('2', generation[1], '5m'), status: { ready: true } };
+      if (via === 'watch') cache.apply('MODIFIED', next);
+      else cache.replace([next]);
+      const cached = cache.get('ns/f')!;
+      expect(cached.metadata?.resourceVersion).toBe('2');
+      expect(cached.status).toEqual({ ready: true });
+      expect(cached.spec === first.spec).toBe(shared);
+      expect(cached.spec).toEqual({ maxLag: '5m' });
+    }
+  });
+
+  it('keeps the cached object itself when a relist brings the same version', () => {
+    const cache = new ObjectCache<Flow>();
+    const first = flow('1', 1, '5m');
+    cache.replace([first]);
+    expect(cache.replace([flow('1', 1, '5m')])).toEqual([]);
+    expect(cache.get('ns/f')).toBe(first);
+  });
+});

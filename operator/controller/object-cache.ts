@@ -41,7 +41,12 @@ export class ObjectCache<T extends KubernetesObject> {
     for (const [key, item] of next) {
       const old = this.objects.get(key);
       if (!old) changes.push({ type: 'added', object: item });
-      else if (!sameVersion(old, item)) changes.push({ type: 'modified', object: item });
+      else if (sameVersion(old, item)) next.set(key, old);
+      else {
+        const kept = withSpecOf(old, item);
+        next.set(key, kept);
+        changes.push({ type: 'modified', object: kept });
+      }
     }
     this.objects = next;
     return changes;
@@ -57,9 +62,31 @@ export class ObjectCache<T extends KubernetesObject> {
       return { type: 'deleted', object };
     }
     if (old && sameVersion(old, object)) return undefined;
-    this.objects.set(key, object);
-    return { type: old ? 'modified' : 'added', object };
+    const kept = old ? withSpecOf(old, object) : object;
+    this.objects.set(key, kept);
+    return { type: old ? 'modified' : 'added', object: kept };
   }
+}
+
+type WithSpec = KubernetesObject & { spec?: unknown };
+
+/**
+ * The new version, holding the old version's spec object when its generation says the spec did
+ * not change (a status or metadata write): what was derived from a spec object (its parse, its
+ * plan's validation) stays valid for it, and one copy is kept instead of two.
+ */
+function withSpecOf<T extends KubernetesObject>(old: T, next: T): T {
+  const [before, after] = [old as WithSpec, next as WithSpec];
+  const generation = after.metadata?.generation;
+  if (
+    generation === undefined ||
+    before.metadata?.uid !== after.metadata?.uid ||
+    before.metadata?.generation !== generation ||
+    before.spec === undefined ||
+    after.spec === undefined
+  )
+    return next;
+  return { ...next, spec: before.spec };
 }
 
 function sameVersion(a: KubernetesObject, b: KubernetesObject): boolean {

@@ -14,6 +14,7 @@ import type { EventRecorder, KubeClient, KubernetesObject } from '../kube/client
 import {
   flowLabel,
   plan,
+  statusAfter,
   transitionsOf,
   statusPatchFor,
   type Manifest,
@@ -97,12 +98,7 @@ function afterApply(observed: readonly Manifest[], applied: readonly Manifest[],
   return [...byRef.values()].filter((c) => !gone.has(ref(c)));
 }
 
-function planFor(
-  deps: SyncFlowReconcilerDeps,
-  namespace: string,
-  flow: SyncFlowObject,
-  children: readonly Manifest[] = childrenOf(deps.caches, namespace, flow),
-): Plan {
+function planFor(deps: SyncFlowReconcilerDeps, namespace: string, flow: SyncFlowObject): Plan {
   const { caches } = deps;
   const meta = flow.metadata ?? {};
   const connections = caches.connections
@@ -121,7 +117,7 @@ function planFor(
       spec: flow.spec,
     },
     connections,
-    children,
+    children: childrenOf(caches, namespace, flow),
     pods: podsOf(caches, namespace, meta.name ?? ''),
     settings: deps.settings,
     now: deps.clock.now(),
@@ -214,8 +210,8 @@ function replanned(
 ): Plan {
   if (planned.stalled || (applied.length === 0 && planned.prune.length === 0)) return planned;
   const children = afterApply(childrenOf(deps.caches, namespace, flow), applied, planned);
-  const { status, ready } = planFor(deps, namespace, flow, children);
-  return { ...planned, status, ready };
+  const pods = podsOf(deps.caches, namespace, flow.metadata?.name ?? '');
+  return { ...planned, ...statusAfter(planned, { children, pods }) };
 }
 
 async function reconcileFlow(

@@ -26,6 +26,7 @@ import {
 import type { Http } from './request.ts';
 import { RequestCounter } from './request-counter.ts';
 import type { ResourceType } from './resource.ts';
+import { apiServerPoolFor } from './connection-pool.ts';
 import { transportFor } from './transport.ts';
 import { watch, type WatchEvent, type WatchOptions } from './watch.ts';
 
@@ -91,6 +92,7 @@ export function createKubeClient(
     authMethods: { default: kubeConfig },
     httpApi: transportFor({
       counter: requests,
+      pool: () => apiServerPoolFor(kubeConfig),
       ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
     }),

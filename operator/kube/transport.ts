@@ -3,7 +3,6 @@
 // no client-side rate limiting; API Priority and Fairness answers overload with 429), and the
 // request counter. Watches keep the caller's signal and get no timeout: they are long-lived.
 import {
-  IsomorphicFetchHttpLibrary,
   wrapHttpLibrary,
   type HttpLibrary,
   type RequestContext,
@@ -12,6 +11,7 @@ import {
 import type { Dispatcher } from 'undici';
 import { sleep, systemClock, type Clock } from '../clock.ts';
 import { retryAfterMs } from './api-error.ts';
+import { sendOverUndici } from './http-library.ts';
 import { requestMethodOf, type RequestCounter } from './request-counter.ts';
 
 export interface TransportOptions {
@@ -23,10 +23,11 @@ export interface TransportOptions {
   /** Longest Retry-After honoured per retry. Default: 30,000 ms. */
   maxRetryAfterMs?: number;
   clock?: Clock;
+  /** The connection pool every request goes through; without one, client-node's first Agent. */
+  pool?: () => Promise<Dispatcher | undefined>;
 }
 
 export function transportFor(options: TransportOptions): HttpLibrary {
-  const inner = new IsomorphicFetchHttpLibrary();
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
   const maxRetries = options.maxRetriesOn429 ?? 3;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
@@ -35,7 +36,7 @@ export function transportFor(options: TransportOptions): HttpLibrary {
   const sendOnce = async (ctx: RequestContext): Promise<ResponseContext> => {
     const method = requestMethodOf(ctx.getHttpMethod(), ctx.getUrl());
     try {
-      const response = await inner.send(ctx).toPromise();
+      const response = await sendOverUndici(ctx);
       options.counter.record(method, String(response.httpStatusCode));
       return response;
     } catch (err) {
@@ -46,22 +47,30 @@ export function transportFor(options: TransportOptions): HttpLibrary {
 
   // client-node 2.0.1 builds a new undici Agent for every request (KubeConfig.createDispatcher is
   // not cached), so each request paid a TLS handshake and left an idle Agent behind: most of the
-  // operator's CPU and memory at 1,000 flows. The first Agent is kept and reused; later ones,
-  // which never connected, are closed.
+  // operator's CPU and memory at 1,000 flows. Every request goes through one dispatcher: the
+  // pool given, else the first Agent seen. The others, which never connected, are closed once
+  // (the thin client hands the same one to many requests until its authentication is refreshed,
+  // and closing a closed Agent builds an error each time).
   let shared: Dispatcher | undefined;
-  const reuseDispatcher = (ctx: RequestContext): void => {
-    const fresh = ctx.getDispatcher();
-    if (!fresh || fresh === shared) return;
-    if (!shared) {
-      shared = fresh;
-      return;
+  let pool: Promise<Dispatcher | undefined> | undefined;
+  const retired = new WeakSet<Dispatcher>();
+  const useSharedDispatcher = async (ctx: RequestContext): Promise<void> => {
+    if (!pool) {
+      pool = options.pool?.() ?? Promise.resolve(undefined);
+      // A pool that could not be built (e.g. an unreadable certificate) is built again next time.
+      pool.catch(() => (pool = undefined));
     }
-    void fresh.close().catch(() => undefined);
-    ctx.setDispatcher(shared);
+    const fresh = ctx.getDispatcher();
+    shared ??= (await pool) ?? fresh;
+    if (fresh && fresh !== shared && !retired.has(fresh)) {
+      retired.add(fresh);
+      void fresh.close().catch(() => undefined);
+    }
+    if (shared) ctx.setDispatcher(shared);
   };
 
   const send = async (ctx: RequestContext): Promise<ResponseContext> => {
-    reuseDispatcher(ctx);
+    await useSharedDispatcher(ctx);
     const callerSignal = ctx.getSignal();
     const isWatch = requestMethodOf(ctx.getHttpMethod(), ctx.getUrl()) === 'WATCH';
     for (let attempt = 0; ; attempt++) {

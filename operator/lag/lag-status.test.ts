@@ -247,6 +247,17 @@ describe('run outcomes', () => {
     expect(conditionOf(result, 'LastRunSucceeded')?.message).toContain('ERP answered 503');
   });
 
+  it("an event flow's sweep stopped by a guard sets GuardTripped with what to do", () => {
+    const message =
+      'guard tripped: the sweep poll would change 8 of 10 entities; annotate the SyncFlow with syncflow.io/approve: <a token not used before>';
+    const facts = eventFacts([[10, 10]], heartbeat({ lastMessageTimestampMs: ago(5) }));
+    const runs = [run({ result: 'guardTripped', message })];
+    const result = lagStatusFor(input({ facts: { ...facts, state: { ...facts.state, runs } } }));
+    expect(conditionOf(result, 'GuardTripped')).toMatchObject({ status: 'True' });
+    expect(conditionOf(result, 'GuardTripped')?.message).toContain('syncflow.io/approve');
+    expect(conditionOf(result, 'LagWithinBudget')?.status).toBe('True');
+  });
+
   it('never sets Ready, and keeps the conditions of other writers', () => {
     const ready = {
       type: 'Ready',

@@ -75,6 +75,8 @@ export interface Plan {
   reason: string;
   /** The workload's readiness, for events. */
   ready: boolean;
+  /** What the status was judged from, to judge it again once the children change. */
+  judged?: { ctx: Readonly<PlanContext>; desired: readonly Manifest[] };
 }
 
 const refOf = (m: Manifest): string => `${m.kind ?? ''}/${m.metadata?.name ?? ''}`;
@@ -151,7 +153,7 @@ function contextFor(
 function readinessOf(
   ctx: Readonly<PlanContext>,
   desired: readonly Manifest[],
-  input: PlanInput,
+  input: Pick<PlanInput, 'children' | 'pods'>,
 ): Readiness {
   const kind = ctx.decision.workloadKind;
   const name = ctx.names.workload;
@@ -244,5 +246,19 @@ export function plan(input: PlanInput): Plan {
     status: statusFor(ctx, readiness),
     reason: decision.reason,
     ready: readiness.ready,
+    judged: { ctx, desired },
   };
+}
+
+/**
+ * The status of a planned flow once its children are as `observed` (e.g. as the apply answered):
+ * the same judgement as `plan` makes, without building the children again.
+ */
+export function statusAfter(
+  planned: Plan,
+  observed: Pick<PlanInput, 'children' | 'pods'>,
+): Pick<Plan, 'status' | 'ready'> {
+  if (!planned.judged) return planned;
+  const readiness = readinessOf(planned.judged.ctx, planned.judged.desired, observed);
+  return { status: statusFor(planned.judged.ctx, readiness), ready: readiness.ready };
 }

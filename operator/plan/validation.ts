@@ -6,6 +6,7 @@ import { syncConnectionSpecSchema, type SyncConnectionSpec } from '../../crds/co
 import { connectionNamesOf } from '../../crds/flow-config.ts';
 import { syncFlowSpecSchema, type SyncFlowSpec } from '../../crds/syncflow.ts';
 import { validateFlow } from '../../crds/validate.ts';
+import { parseOnce } from './parse-once.ts';
 
 /** A SyncConnection as read from the cluster; its spec is checked here. */
 export interface ObservedConnection {
@@ -33,7 +34,7 @@ function parseConnections(observed: readonly ObservedConnection[]): {
   const valid: Record<string, SyncConnectionSpec> = {};
   const invalid: Record<string, string> = {};
   for (const connection of observed) {
-    const parsed = syncConnectionSpecSchema.safeParse(connection.spec);
+    const parsed = parseOnce(syncConnectionSpecSchema, connection.spec);
     if (parsed.success) valid[connection.name] = parsed.data;
     else invalid[connection.name] = issuesOf('spec', parsed.error);
   }
@@ -41,7 +42,7 @@ function parseConnections(observed: readonly ObservedConnection[]): {
 }
 
 export function validate(spec: unknown, observed: readonly ObservedConnection[]): Validation {
-  const parsed = syncFlowSpecSchema.safeParse(spec);
+  const parsed = parseOnce(syncFlowSpecSchema, spec);
   if (!parsed.success)
     return { ok: false, reason: 'InvalidSpec', message: issuesOf('spec', parsed.error) };
   const { valid, invalid } = parseConnections(observed);

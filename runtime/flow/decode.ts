@@ -8,6 +8,11 @@ export interface MessageIn {
   timestampMs: number;
   /** Where the message came from (`topic/partition/offset`, `file:row`), for fallbacks and DLQ. */
   position: string;
+  /**
+   * The event itself, where the source already holds it decoded (a file row): decoding returns
+   * it instead of parsing `value` again. `value` must then encode the same event.
+   */
+  event?: DecodedEvent;
 }
 
 export interface DecodedEvent {
@@ -71,6 +76,7 @@ function poison(reasonCode: string, reason: string): DecodeResult {
 }
 
 export function decodeMessage(message: MessageIn): DecodeResult {
+  if (message.event !== undefined) return { event: message.event };
   if (message.value === null || message.value.length === 0) {
     return poison('SF_EMPTY_MESSAGE', 'message has no value (tombstone or empty body)');
   }

@@ -11,7 +11,10 @@ export interface StateKeys {
   flow: string;
   /** Hash: entity key → last applied version (decimal string). */
   versions: string;
-  /** Hash: entity key → JSON `{flow, writer, eventId, atMs}` of the last applied write. */
+  /**
+   * Hash: entity key → lineage of the last applied write, `flow⇥atMs⇥run⇥writer[⇥eventId]`
+   * (tab-separated; older values are JSON `{flow, writer, eventId, atMs}`).
+   */
   writers: string;
   /** Hash: entity key → the last version the target refused for good (already dead-lettered). */
   refused: string;
@@ -19,8 +22,8 @@ export interface StateKeys {
   heartbeat: string;
   /** String with TTL: an applied event id. */
   eventId(id: string): string;
-  /** String with PX: the writer holding a key between check and record. */
-  lease(key: string): string;
+  /** Hash: entity key → `expiresAtMs token` of the writer holding it between check and record. */
+  leases: string;
 }
 
 export function stateKeysFor(
@@ -36,6 +39,6 @@ export function stateKeysFor(
     refused: `sf:${flow.instanceId}:vr:${entityPart}`,
     heartbeat: flowStateKeysFor(flow).heartbeat,
     eventId: (id) => `${flowPrefix}:id:${id}`,
-    lease: (key) => `sf:${flow.instanceId}:lease:${entityPart}:${key}`,
+    leases: `sf:${flow.instanceId}:lease:${entityPart}`,
   };
 }

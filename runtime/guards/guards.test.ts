@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { changeRatioTrip, driftOfFields, driftOfSample, emptySnapshotTrip } from './guards.ts';
+import {
+  changeRatioTrip,
+  deltaBoundOf,
+  driftOfFields,
+  driftOfSample,
+  emptySnapshotTrip,
+} from './guards.ts';
 
 const fields = {
   sku: { path: 'ItemNo', type: 'string' },
@@ -61,5 +67,40 @@ describe('blast radius', () => {
     { changes: 150, entities: 100, max: 1, trips: true },
   ])('$changes of $entities with max $max → trips $trips', ({ changes, entities, max, trips }) => {
     expect(changeRatioTrip({ changes, entities, maxChangeRatio: max }) !== undefined).toBe(trips);
+  });
+
+  it.each([
+    { run: undefined, says: 'the export would change 40 of 100 entities (40.0%)' },
+    { run: 'poll', says: 'the poll would change 40 of 100 entities' },
+    { run: 'sweep', says: 'events missed en masse' },
+    { run: 'poll', atLeast: true, says: 'the poll would change at least 40 of 100 entities' },
+  ] as const)('a $run trip says $says and how to approve', ({ says, ...counted }) => {
+    const message = changeRatioTrip({
+      changes: 40,
+      entities: 100,
+      maxChangeRatio: 0.3,
+      ...counted,
+    });
+    expect(message).toContain(says);
+    expect(message).toContain('guards.maxChangeRatio 0.3');
+    expect(message).toContain('annotate the SyncFlow with syncflow.io/approve');
+  });
+
+  it('an empty snapshot says which setting allows it and how to approve', () => {
+    const message = emptySnapshotTrip(0, false);
+    expect(message).toContain('guards.allowEmptySnapshot');
+    expect(message).toContain('syncflow.io/approve');
+  });
+});
+
+describe('deltaBoundOf', () => {
+  it.each([
+    { rows: 3, more: false, total: undefined, bound: 3 },
+    { rows: 3, more: false, total: 10, bound: 3 },
+    { rows: 0, more: false, total: undefined, bound: 0 },
+    { rows: 5, more: true, total: 12, bound: 12 },
+    { rows: 5, more: true, total: undefined, bound: Number.POSITIVE_INFINITY },
+  ])('$rows rows, more $more, total $total → $bound', ({ bound, ...first }) => {
+    expect(deltaBoundOf(first)).toBe(bound);
   });
 });

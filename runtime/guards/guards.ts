@@ -41,20 +41,63 @@ export function driftOfSample(mapped: MappedBatch): string | undefined {
   return `schema drift: all ${sampled} first records fail the mapping, e.g. ${first.reason}`;
 }
 
+/**
+ * What a person does to let a stopped run go ahead (the operator's `syncflow.io/approve`
+ * annotation, handed to the next run as its approval token).
+ */
+export const approveHint =
+  'to apply it once, annotate the SyncFlow with syncflow.io/approve: <a token not used before>';
+
 export function emptySnapshotTrip(rows: number, allowEmptySnapshot: boolean): string | undefined {
   if (rows > 0 || allowEmptySnapshot) return undefined;
-  return 'guard tripped: the export holds no records; an empty snapshot is applied only with guards.allowEmptySnapshot or an approval';
+  return `guard tripped: the export holds no records (set guards.allowEmptySnapshot if an empty export is expected); ${approveHint}`;
 }
+
+/** Which run would change the entities, for the message. */
+export type GuardedRun = 'poll' | 'sweep' | 'export';
+
+const subjectOf: Record<GuardedRun, string> = {
+  poll: 'the poll',
+  sweep: 'the sweep poll',
+  export: 'the export',
+};
+
+/** A sweep writes only what the events missed: many such records mean something broke. */
+const causeOf: Record<GuardedRun, string> = {
+  poll: '',
+  sweep: ' (events missed en masse, or a source gone bad?)',
+  export: '',
+};
 
 export function changeRatioTrip(input: {
   changes: number;
   entities: number;
   maxChangeRatio: number | undefined;
+  /** Default: export. */
+  run?: GuardedRun | undefined;
+  /** Counting stopped once the guard was decided: `changes` is a lower bound. */
+  atLeast?: boolean;
 }): string | undefined {
   const { changes, entities, maxChangeRatio } = input;
   // A first sync has nothing to protect: every entity is new.
   if (maxChangeRatio === undefined || entities === 0) return undefined;
   const ratio = changes / entities;
   if (ratio <= maxChangeRatio) return undefined;
-  return `guard tripped: the run would change ${changes} of ${entities} entities (${(ratio * 100).toFixed(1)}%), more than guards.maxChangeRatio ${maxChangeRatio}; approve the run to apply it`;
+  const share = `${input.atLeast === true ? 'at least ' : ''}${changes} of ${entities} entities (${(ratio * 100).toFixed(1)}%)`;
+  const run = input.run ?? 'export';
+  return `guard tripped: ${subjectOf[run]} would change ${share}, more than guards.maxChangeRatio ${maxChangeRatio}${causeOf[run]}; ${approveHint}`;
+}
+
+/**
+ * The most records a delta can hold, from its first page: all of it when no page follows, the
+ * source's count when it gives one, else unknown (Infinity). A guard that this many changes
+ * cannot trip needs no look at the delta.
+ */
+export function deltaBoundOf(first: {
+  rows: number;
+  more: boolean;
+  total?: number | undefined;
+}): number {
+  if (!first.more) return first.rows;
+  return first.total ?? Number.POSITIVE_INFINITY;
 }

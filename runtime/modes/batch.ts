@@ -213,7 +213,10 @@ async function importExport(
   const source = sourceFrom(progress.rowOffset);
   const rescan = (): FileSource => sourceFrom(0, () => Promise.resolve());
   const snapshot = snapshotKeysFor(deps.settings.identity, progress.runId);
-  const pipeline = pipelineFor({ ...deps, log }, { report, checkpoint: offsets });
+  const pipeline = pipelineFor(
+    { ...deps, log },
+    { report, checkpoint: offsets, batchRun: progress.runId },
+  );
   try {
     return await importRows(deps, {
       ...{ source, rescan, snapshot, report, offsets, progress, resumed, pipeline },
@@ -259,7 +262,7 @@ async function startImport(
   const decision = guard ? await approvalFor(deps, guard.message) : undefined;
   if (guard && decision && 'refused' in decision) {
     await dropSnapshot(deps.redis, run.snapshot);
-    return { refused: guard };
+    return { refused: { ...guard, message: decision.refused } };
   }
   await run.offsets.begin({ ...progress, asOfMs: source.asOfMs });
   return decision && 'approved' in decision ? { approval: decision.approved } : {};

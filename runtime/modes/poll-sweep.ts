@@ -1,7 +1,9 @@
 // The sweep poll of an event flow (pure): the operator gives a flow planned as `consume` whose
 // source can also be polled (`source.poll`) a slow `runtime poll` CronJob that catches the
 // events the ERP never sent. It reads the same source as a poll, through the same gate, so only
-// what the events missed is written; these are the rules that tell such a run apart.
+// what the events missed is written, and the same guards stop it: a sweep that would write more
+// than `guards.maxChangeRatio` of the entities means events lost en masse or a source gone bad.
+// These are the rules that tell such a run apart.
 import type { FlowConfig } from '../../crds/flow-config.ts';
 
 export type PollKind = 'poll' | 'sweep';

@@ -3,12 +3,14 @@
 // the rejected-row report; guards before the first write; a run record at the end.
 import type { FlowConfig } from '../../crds/flow-config.ts';
 import { recordsFor } from '../flow/flow.ts';
-import { changeRatioTrip, driftOfFields, driftOfSample } from '../guards/guards.ts';
+import type { Gate } from '../gate/gate.ts';
+import { driftOfFields, driftOfSample } from '../guards/guards.ts';
 import type { FileAccess } from '../settings.ts';
-import type { DeltaCursor } from '../sources/delta.ts';
+import type { DeltaCursor, DeltaPage } from '../sources/delta.ts';
 import { DeltaSource, messageOfRow } from '../sources/delta-source.ts';
 import { pollSourceFor, type PollSource } from '../sources/delta-readers.ts';
 import { RedisCursor } from '../state/cursor.ts';
+import { countPollChanges } from './poll-changes.ts';
 import { sweepLookbackMs, type PollKind } from './poll-sweep.ts';
 import { RejectedRows } from '../state/rejected-rows.ts';
 import type { RunRecord } from '../state/run-record.ts';
@@ -17,6 +19,7 @@ import {
   drain,
   finishRun,
   knownEntities,
+  lookaheadGateFor,
   newRunId,
   pipelineFor,
   runKeysOf,
@@ -57,34 +60,60 @@ export function sinceOf(
   return initialSinceMs(config, at.startedAtMs - at.overlapMs - (at.lookbackMs ?? 0));
 }
 
-/** Drift or blast radius, judged on `$metadata` (or the first records) and the first page. */
-async function guardOf(
+type Refusal = { result: 'schemaDrift' | 'guardTripped'; message: string };
+
+/** Drift, judged on `$metadata` (or the first records) and the first page. */
+async function driftOf(
   deps: PollDeps,
   poll: PollSource,
-  source: DeltaSource,
-): Promise<{ result: 'schemaDrift' | 'guardTripped'; message: string } | undefined> {
-  const first = await source.peek();
+  first: DeltaPage,
+): Promise<string | undefined> {
   const declared =
     (await poll.reader.fields()) ??
     (first.rows.length > 0 ? [...new Set(first.rows.flatMap((r) => Object.keys(r.data)))] : []);
   const fields = deps.settings.flow.options.fields;
-  const drift =
+  return (
     (declared.length > 0 ? driftOfFields(declared, fields) : undefined) ??
     driftOfSample(
       recordsFor(
         first.rows.slice(0, 50).map((r) => messageOfRow(poll.reader.name, r)),
         deps.settings.flow,
       ),
-    );
+    )
+  );
+}
+
+/**
+ * Drift, then blast radius: the entities the delta would change, as the gate judges its rows
+ * (a poll's overlap re-reads and a sweep's rows the events applied are no change). An empty
+ * delta is a quiet poll, never a tripped guard.
+ */
+async function guardOf(
+  deps: PollDeps,
+  at: { poll: PollSource; source: DeltaSource; gate: Pick<Gate, 'peek'> },
+): Promise<Refusal | undefined> {
+  const first = await at.source.peek();
+  const drift = await driftOf(deps, at.poll, first);
   if (drift !== undefined) return { result: 'schemaDrift', message: drift };
-  // A sweep re-reads what the events already applied: the records it reads are not its changes.
-  if (deps.kind === 'sweep') return undefined;
-  const trip = changeRatioTrip({
-    changes: first.total ?? first.rows.length,
-    entities: await knownEntities(deps),
-    maxChangeRatio: deps.config.flow.spec.guards.maxChangeRatio,
+  const maxChangeRatio = deps.config.flow.spec.guards.maxChangeRatio;
+  if (maxChangeRatio === undefined) return undefined;
+  const entities = await knownEntities(deps);
+  const counted = await countPollChanges({
+    first,
+    reader: at.poll.reader,
+    pageSize: at.poll.pageSize,
+    flow: deps.settings.flow,
+    gate: at.gate,
+    entities,
+    maxChangeRatio,
+    run: deps.kind === 'sweep' ? 'sweep' : 'poll',
+    signal: deps.signal,
   });
-  return trip === undefined ? undefined : { result: 'guardTripped', message: trip };
+  deps.log.info(
+    { changes: counted.changes, entities, maxChangeRatio, pagesRead: counted.pagesRead },
+    'changes of the delta counted',
+  );
+  return counted.trip === undefined ? undefined : { result: 'guardTripped', message: counted.trip };
 }
 
 function deltaSourceOf(
@@ -122,14 +151,14 @@ export async function runPoll(deps: PollDeps): Promise<RunRecord> {
   const empty = { records: 0, applied: 0, skipped: 0 };
   log.info({ cursor: from, sinceMs, reader: poll.reader.name, sweep }, 'poll started');
   try {
-    const guard = await guardOf(deps, poll, source);
+    const guard = await guardOf(deps, { poll, source, gate: lookaheadGateFor(deps) });
     const decision = guard ? await approvalFor(deps, guard.message) : undefined;
     if (guard && decision && 'refused' in decision)
       return await finishRun(deps, {
         ...end,
         result: guard.result,
         totals: empty,
-        extra: { message: guard.message },
+        extra: { message: decision.refused },
       });
     const totals = await drain(source, pipeline, deps.afterBatch);
     const after = await cursor.read();

@@ -60,7 +60,13 @@ export async function knownEntities(deps: RunDeps): Promise<number> {
 
 export function pipelineFor(
   deps: RunDeps,
-  parts: { report: RejectedRows; checkpoint: Checkpoint; sweep?: boolean },
+  parts: {
+    report: RejectedRows;
+    checkpoint: Checkpoint;
+    sweep?: boolean;
+    /** A batch run: its id goes into the lineage, and no event ids are kept (see GateOptions). */
+    batchRun?: string;
+  },
 ): PipelineDeps & { close(): Promise<void> } {
   const keys = stateKeysFor(deps.settings.identity, deps.settings.sink);
   const sink = sinkFor(deps.settings, deps.redis);
@@ -68,7 +74,13 @@ export function pipelineFor(
   const leaseToken = parts.sweep === true ? `${keys.flow}#sweep` : keys.flow;
   return {
     flow: deps.settings.flow,
-    gate: new Gate(deps.redis, { keys, leaseToken, ...deps.gate, nowMs: deps.nowMs }),
+    gate: new Gate(deps.redis, {
+      keys,
+      leaseToken,
+      ...deps.gate,
+      ...(parts.batchRun === undefined ? {} : { eventIds: false, run: parts.batchRun }),
+      nowMs: deps.nowMs,
+    }),
     sink,
     deadLetter: parts.report,
     checkpoint: parts.checkpoint,
@@ -99,19 +111,30 @@ export async function drain(
 }
 
 /**
+ * The flow's gate for looking ahead only (`peek`: no lease, no write), judging as the run's
+ * pipeline gate will: same keys, same gate settings.
+ */
+export function lookaheadGateFor(deps: RunDeps): Pick<Gate, 'peek'> {
+  const keys = stateKeysFor(deps.settings.identity, deps.settings.sink);
+  return new Gate(deps.redis, { keys, leaseToken: keys.flow, ...deps.gate, nowMs: deps.nowMs });
+}
+
+/**
  * Whether a tripped guard stops the run: not when an approval token not used before is given
- * (it is used up by this run). Returns the token used, or the refusal.
+ * (it is used up by this run). Returns the token used, or the refusal — saying so when the
+ * token the flow carries released an earlier run, since annotating it again changes nothing.
  */
 export async function approvalFor(
   deps: RunDeps,
   reason: string,
 ): Promise<{ approved: string } | { refused: string }> {
   const token = deps.approval;
-  if (token !== undefined && (await useApproval(deps.redis, runKeysOf(deps), token))) {
+  if (token === undefined) return { refused: reason };
+  if (await useApproval(deps.redis, runKeysOf(deps), token)) {
     deps.log.warn({ reason, approval: token }, 'guard tripped, run approved');
     return { approved: token };
   }
-  return { refused: reason };
+  return { refused: `${reason} (the token ${token} released an earlier run: set a new one)` };
 }
 
 export interface RunEnd {

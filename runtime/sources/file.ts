@@ -86,7 +86,7 @@ export class FileSource implements Source {
   readonly #rows: AsyncGenerator<FileRow>;
   readonly #peeked: FileRow[] = [];
   #columns: string[] | undefined;
-  #eventHead: { asOfMs: number; json: string } | undefined;
+  #eventHead: { asOfMs: number; json: string; timeMs: number } | undefined;
   /** Version of every row: set before `run` (from the as-of column or the file time). */
   asOfMs = 0;
 
@@ -172,9 +172,12 @@ export class FileSource implements Source {
     return this.#options.rows.spec.format === 'xml' ? `record:${index}` : `line:${line}`;
   }
 
-  /** The row as a CloudEvent: id = its data-row number in the export, time = the as-of time. */
+  /**
+   * The row as a CloudEvent: id = its data-row number in the export, time = the as-of time. The
+   * pipeline takes the event as it is; its JSON is only built if something reads `value`.
+   */
   messageOf(index: number, position: string, record: Record<string, unknown>): MessageIn {
-    // Every row shares source, type and time: their JSON is built once per as-of time.
+    // Every row shares source, type and time: they are built once per as-of time.
     if (this.#eventHead?.asOfMs !== this.asOfMs) {
       const head = {
         specversion: '1.0',
@@ -182,15 +185,25 @@ export class FileSource implements Source {
         type: 'io.syncflow.batch.row',
         time: new Date(this.asOfMs).toISOString(),
       };
-      this.#eventHead = { asOfMs: this.asOfMs, json: JSON.stringify(head).slice(0, -1) };
+      const json = JSON.stringify(head).slice(0, -1);
+      this.#eventHead = { asOfMs: this.asOfMs, json, timeMs: Date.parse(head.time) };
     }
-    const json = `${this.#eventHead.json},"id":"row:${index}","data":${JSON.stringify(record)}}`;
+    const { json: head, timeMs } = this.#eventHead;
+    const id = `row:${index}`;
     return {
       key: null,
-      value: Buffer.from(json),
+      get value(): Uint8Array {
+        return Buffer.from(`${head},"id":"${id}","data":${JSON.stringify(record)}}`);
+      },
       headers: {},
       timestampMs: this.asOfMs,
       position,
+      event: {
+        data: record,
+        eventId: `${this.#options.sourceName}#${id}`,
+        eventTimeMs: timeMs,
+        type: 'io.syncflow.batch.row',
+      },
     };
   }
 

@@ -1,9 +1,10 @@
 // The image: hadolint finds nothing, every path the Dockerfile copies exists (the build context
 // after .dockerignore, the build stage's output after `npm run build`), the entry points the
-// chart and the operator run are built, and the final stage is production-only and non-root.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// chart and the operator run are built and start without node_modules (the final stage has
+// none), and the final stage is non-root.
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../env/paths.ts';
 import { execForm, parseDockerfile, type Instruction, type Stage } from './dockerfile.ts';
@@ -31,15 +32,16 @@ function contextAllows(path: string): boolean {
 let buildDir: string;
 
 beforeAll(async () => {
-  // `npm run build` is `tsc -p tsconfig.build.json`; into a temporary folder, so the work tree
-  // of a running test suite is left alone.
-  buildDir = mkdtempSync(join(tmpdir(), 'syncflow-build-'));
-  const tsc = join(repoRoot, 'node_modules', '.bin', 'tsc');
-  const built = await runCommand(tsc, ['-p', 'tsconfig.build.json', '--outDir', buildDir]);
+  // `npm run build` is `node esbuild.config.ts`; into a temporary folder outside the work tree
+  // (no node_modules above it, as in the image), beside a copy of package.json as the image has.
+  const imageDir = mkdtempSync(join(tmpdir(), 'syncflow-image-'));
+  buildDir = join(imageDir, 'dist');
+  const built = await runCommand(process.execPath, ['esbuild.config.ts', buildDir]);
   if (built.code !== 0) throw new Error(`npm run build failed: ${built.stdout}${built.stderr}`);
+  copyFileSync(join(repoRoot, 'package.json'), join(imageDir, 'package.json'));
 });
 
-afterAll(() => rmSync(buildDir, { recursive: true, force: true }));
+afterAll(() => rmSync(dirname(buildDir), { recursive: true, force: true }));
 
 describe('the Dockerfile', () => {
   it('passes hadolint', async () => {
@@ -91,13 +93,27 @@ describe('the Dockerfile', () => {
     }
   });
 
-  it('runs node as a numeric non-root user with production dependencies only', () => {
+  it('builds entry points that start with no node_modules beside them', async () => {
+    const image = dirname(buildDir);
+    expect(existsSync(join(image, 'node_modules'))).toBe(false);
+    const operator = await runCommand(process.execPath, [
+      join(image, 'dist/operator/main.js'),
+      '--help',
+    ]);
+    expect(operator.code, operator.stderr).toBe(0);
+    expect(operator.stdout).toContain('--max-concurrent-reconciles');
+    const runtime = await runCommand(process.execPath, [join(image, 'dist/runtime/main.js')]);
+    expect(runtime.stderr).toContain('usage: runtime/main.ts <consume|poll|batch|replay>');
+    expect(runtime.code).toBe(2);
+  });
+
+  it('runs node as a numeric non-root user with the bundles only', () => {
     expect(execForm(all(final, 'ENTRYPOINT')[0])).toEqual(['node']);
     const user = all(final, 'USER')[0]?.args[0] ?? '';
     expect(user).toMatch(/^[1-9]\d*(:\d+)?$/);
     expect(all(final, 'WORKDIR').map((w) => w.args[0])).toEqual(['/app']);
-    const installs = all(final, 'RUN').map((r) => r.args.join(' '));
-    expect(installs.some((r) => r.startsWith('npm ci --omit=dev'))).toBe(true);
-    expect(installs.join(' ')).not.toMatch(/npm (install|ci)(?!.*--omit=dev)/);
+    expect(all(final, 'RUN')).toEqual([]);
+    const fromContext = all(final, 'COPY').filter((c) => !c.flags['from']);
+    expect(fromContext.flatMap(sourcesOf)).toEqual(['package.json']);
   });
 });

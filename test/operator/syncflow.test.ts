@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncFlowStatus } from '../../crds/syncflow.ts';
 import { syncFlows } from '../../operator/controller/syncflow-resources.ts';
 import { cronJobs, deployments, type KubeClient } from '../../operator/kube/client.ts';
+import { batchNodeFlags } from '../../operator/plan/parts/container.ts';
 import { installCrds, kubeConfigFrom } from '../api/api-server.ts';
 import { eventually } from '../support/eventually.ts';
 import { sharedEnvironment } from '../support/environment.ts';
@@ -155,7 +156,11 @@ describe('SyncFlow operator', () => {
       const pod = podSpecOf(workload);
       const mode = status.pattern === 'event' ? ['consume', 'poll'] : ['poll', 'batch'];
       expect(mode).toContain(pod.containers[0].args[0]);
-      expect(pod.containers[0].command).toEqual(['node', 'dist/runtime/main.js']);
+      expect(pod.containers[0].command).toEqual(
+        pod.containers[0].args[0] === 'batch'
+          ? ['node', ...batchNodeFlags, 'dist/runtime/main.js']
+          : ['node', 'dist/runtime/main.js'],
+      );
       expect(pod.containers[0].image).toBe(testImage);
       expect(pod.serviceAccountName).toBe(name);
       expect(pod.automountServiceAccountToken).toBe(false);

@@ -11,6 +11,7 @@ import {
 import { FatalError } from '../../runtime/errors.ts';
 import { startEnvironment } from '../env/start-environment.ts';
 import { sharedEnvironment } from '../support/environment.ts';
+import { eventually } from '../support/eventually.ts';
 import { uniqueName } from '../support/unique-name.ts';
 
 const redis = new Redis(sharedEnvironment().redisUrl);
@@ -166,6 +167,79 @@ describe('gate', () => {
     const hash = await redis.hgetall(`sf:${instanceId}:ns/events:heartbeat`);
     expect(hash).toMatchObject({ recordsIn: '5', deadLettered: '1', secondsBehind: '1.5' });
     expect(Number(hash['atMs'])).toBeGreaterThan(0);
+  });
+});
+
+describe('gate without event ids (batch runs)', () => {
+  const rowAt = (key: string, line: number, version: number) => ({
+    key,
+    eventId: `file:x#row:${line}`,
+    version,
+    writer: `line:${line}`,
+  });
+  const batchGate = (instanceId: string, name: string, run: string): Gate =>
+    gateFor(instanceId, name, { eventIds: false, run });
+
+  it('drops a row applied before a restart as a duplicate, by its version alone', async () => {
+    const instanceId = uniqueName('i');
+    const asOfMs = 1_700_000_000_000;
+    const first = batchGate(instanceId, 'stock', 'run-1');
+    expect(await first.check([rowAt('A', 2, asOfMs), rowAt('B', 3, asOfMs)])).toEqual([
+      'apply',
+      'apply',
+    ]);
+    await first.record({ ...nothing, applied: [rowAt('A', 2, asOfMs), rowAt('B', 3, asOfMs)] });
+    // The restarted Job (a new process, a new gate) reads the same rows again.
+    const restarted = batchGate(instanceId, 'stock', 'run-1');
+    expect(
+      await restarted.check([rowAt('A', 2, asOfMs), rowAt('B', 3, asOfMs), rowAt('C', 4, asOfMs)]),
+    ).toEqual(['duplicate', 'duplicate', 'apply']);
+    // It keeps no event-id keys at all.
+    expect(await redis.keys(`sf:${instanceId}:ns/stock:id:*`)).toEqual([]);
+  });
+
+  it('never goes backwards: an older export is stale, a late record keeps the newest', async () => {
+    const instanceId = uniqueName('i');
+    const gate = batchGate(instanceId, 'stock', 'run-2');
+    await gate.record({ ...nothing, applied: [rowAt('A', 2, 2000)] });
+    expect(await gate.check([rowAt('A', 2, 1000)])).toEqual(['stale']);
+    await gate.record({ ...nothing, applied: [rowAt('A', 9, 1000)] });
+    expect(await gate.lastApplied('A')).toMatchObject({
+      version: 2000,
+      writer: { flow: 'ns/stock', run: 'run-2', writer: 'line:2' },
+    });
+  });
+
+  it('still leases each key it lets through against a second flow, until it records', async () => {
+    const instanceId = uniqueName('i');
+    const batch = batchGate(instanceId, 'stock', 'run-3');
+    const events = gateFor(instanceId, 'events');
+    expect(await batch.check([rowAt('A', 2, 1000), rowAt('B', 3, 1000)])).toEqual([
+      'apply',
+      'apply',
+    ]);
+    expect(
+      await events.check([
+        { key: 'A', eventId: 'e1', version: 2000 },
+        { key: 'Z', eventId: 'e2', version: 2000 },
+      ]),
+    ).toEqual(['busy', 'apply']);
+    await batch.record({ ...nothing, applied: [rowAt('A', 2, 1000)], released: ['B'] });
+    expect(await events.check([{ key: 'A', eventId: 'e1', version: 2000 }])).toEqual(['apply']);
+    expect(await batch.check([rowAt('Z', 5, 1000)])).toEqual(['busy']);
+  });
+
+  it('takes over a lease its holder let expire (a writer killed between check and record)', async () => {
+    const instanceId = uniqueName('i');
+    const killed = gateFor(instanceId, 'stock', { leaseMs: 1 });
+    const other = gateFor(instanceId, 'events');
+    expect(await killed.check([{ key: 'A', eventId: 'a', version: 1 }])).toEqual(['apply']);
+    await eventually(async () =>
+      expect(await other.check([{ key: 'A', eventId: 'b', version: 2 }])).toEqual(['apply']),
+    );
+    // The old holder's late record does not release the lease the other flow holds now.
+    await killed.record({ ...nothing, applied: [applied('A', 'a', 1)] });
+    expect(await killed.check([{ key: 'A', eventId: 'c', version: 3 }])).toEqual(['busy']);
   });
 });
 

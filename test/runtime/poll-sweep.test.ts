@@ -1,7 +1,8 @@
 // The sweep of an event flow: `runtime poll` started by the sweep CronJob on a flow planned as
 // `consume` (notification events, state read through source.poll) against real Kafka and
 // Redis, the OData v4 double and the Commerce double. It writes what the events missed — an
-// entity never notified, a change never notified — and nothing the events already applied.
+// entity never notified, a change never notified — and nothing the events already applied; when
+// it would write more than `guards.maxChangeRatio` of the entities it stops like a poll.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +45,7 @@ function writeEventFlow(
   ids: { instanceId: string; name: string },
   topic: string,
   erpUrl: string,
+  guards?: Record<string, unknown>,
 ): string {
   const document = {
     configVersion: 1,
@@ -66,6 +68,7 @@ function writeEventFlow(
         sink: { connection: 'commerce', commerce: { batchSize: 20 } },
         state: { connection: 'redis' },
         initialSync: { from: 'beginning' },
+        ...(guards ? { guards } : {}),
       },
     },
     // As the operator renders it for an event flow: the sweep CronJob mounts this same document.
@@ -182,6 +185,78 @@ describe('the sweep poll of an event flow', () => {
       expect(again.code, again.output).toBe(0);
       expect(writes(5)).toBe(1);
       expect(writes(1)).toBe(2);
+    } finally {
+      await erp.close();
+    }
+  });
+
+  it('stops a sweep that would write more than maxChangeRatio until a run is approved', async () => {
+    const erp = await startErpDouble({
+      dialect: 'odata-v4',
+      entity: odata.entity(),
+      bearerToken: erpToken,
+    });
+    const topic = uniqueName('sweepguard');
+    await createTopics(kafka, [
+      { topic, partitions: 1 },
+      { topic: `${topic}.dlq`, partitions: 1 },
+    ]);
+    const ids = { instanceId: uniqueName('i'), name: uniqueName('sweepguard') };
+    const root = writeEventFlow(ids, topic, erp.url, { maxChangeRatio: 0.3 });
+    const p = uniqueName('G');
+    const keys = Array.from({ length: 10 }, (_, i) => odata.row(p, i, 100 + i)[0]);
+    const quantity = (i: number): number | undefined =>
+      commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity;
+    const runs = `sf:${ids.instanceId}:shop/${ids.name}:runs`;
+    const lastSweep = async (): Promise<Record<string, unknown>> =>
+      JSON.parse((await redis.lindex(runs, 0)) ?? '{}') as Record<string, unknown>;
+    try {
+      for (let i = 0; i < 10; i++) erp.store.put(...odata.row(p, i, 100 + i));
+      await produce(
+        kafka,
+        topic,
+        keys.map((key, n) => notification(key, n)),
+      );
+      const consumer = spawnRuntime(root);
+      try {
+        await eventually(
+          () => {
+            for (let i = 0; i < 10; i++) expect(quantity(i), `entity ${i}`).toBe(100 + i);
+          },
+          { timeoutMs: 60_000 },
+        );
+      } finally {
+        expect((await stopRuntime(consumer)).code).toBe(0);
+      }
+
+      // The sweep re-reads all ten (more than 0.3 · 10), but the events applied every one.
+      const quiet = await runOnce(root, 'poll');
+      expect(quiet.code, quiet.output).toBe(0);
+      expect(await lastSweep()).toMatchObject({ result: 'succeeded', records: 10, applied: 0 });
+
+      // The ERP changes eight entities and notifies none: the events were lost en masse.
+      for (let i = 0; i < 8; i++) erp.store.put(...odata.row(p, i, 0), Date.now() + 1000);
+      const writesBefore = commerce.state.writes.length;
+      const refused = await runOnce(root, 'poll');
+      expect(refused.code, refused.output).toBe(4);
+      const record = await lastSweep();
+      expect(record).toMatchObject({ mode: 'poll', result: 'guardTripped', applied: 0 });
+      expect(record['message']).toMatch(
+        /the sweep poll would change (at least )?\d+ of 10 entities/,
+      );
+      expect(record['message']).toContain('syncflow.io/approve');
+      expect(commerce.state.writes.length).toBe(writesBefore);
+      expect(quantity(0)).toBe(100);
+
+      const approved = await runOnce(root, 'poll', { SYNCFLOW_APPROVED_RUN: 'sweep-1' });
+      expect(approved.code, approved.output).toBe(0);
+      expect(await lastSweep()).toMatchObject({
+        result: 'succeeded',
+        approval: 'sweep-1',
+        applied: 8,
+      });
+      for (let i = 0; i < 8; i++) expect(quantity(i), `entity ${i}`).toBe(0);
+      expect([quantity(8), quantity(9)]).toEqual([108, 109]);
     } finally {
       await erp.close();
     }
