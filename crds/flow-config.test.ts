@@ -94,4 +94,18 @@ describe('parseFlowConfig', () => {
       'redis',
     ]);
   });
+
+  it('names the archive connection, so its config and Secret reach the pods', () => {
+    const batch = {
+      ...spec,
+      source: { connection: 'exports', file: { path: '/x.csv', format: 'csv', keyFields: ['a'] } },
+      archive: { connection: 'archive-kafka' },
+    };
+    expect(connectionNamesOf(syncFlowSpecSchema.parse(batch))).toEqual([
+      'exports',
+      'commerce',
+      'redis',
+      'archive-kafka',
+    ]);
+  });
 });

@@ -17,13 +17,14 @@ export function secretDirFor(connectionName: string): string {
   return `/var/run/secrets/syncflow/${connectionName}/`;
 }
 
-/** Every connection a flow names: source, source.poll, sink and state, without duplicates. */
+/** Every connection a flow names: source, source.poll, sink, state and archive, without duplicates. */
 export function connectionNamesOf(spec: SyncFlowSpec): string[] {
   const names = [
     spec.source.connection,
     spec.source.poll?.connection,
     spec.sink.connection,
     spec.state.connection,
+    spec.archive?.connection,
   ];
   return [...new Set(names.filter((name): name is string => name !== undefined))];
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { consumerGroupFor, flowKeyPrefix, flowStateKeysFor } from './flow-state-keys.ts';
+import {
+  archiveTopicFor,
+  consumerGroupFor,
+  flowKeyPrefix,
+  flowStateKeysFor,
+} from './flow-state-keys.ts';
 
 const flow = { instanceId: 'prod', namespace: 'shop', name: 'inventory-fast' };
 
@@ -17,5 +22,9 @@ describe('flow state keys', () => {
 
   it('names the live consumer group sf.{instanceId}.{namespace}.{name}', () => {
     expect(consumerGroupFor(flow)).toBe('sf.prod.shop.inventory-fast');
+  });
+
+  it('names the batch archive topic after the consumer group', () => {
+    expect(archiveTopicFor(flow)).toBe('sf.prod.shop.inventory-fast.archive');
   });
 });

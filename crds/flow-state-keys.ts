@@ -1,6 +1,7 @@
 // Where a flow's state lives outside Kubernetes, shared by the runtime (which writes it) and the
 // operator (which reads it for lag, run outcomes and replay progress): the Redis keys under
-// `sf:{instanceId}:{namespace}/{name}:…` and the Kafka consumer group `sf.{instanceId}.{ns}.{name}`.
+// `sf:{instanceId}:{namespace}/{name}:…`, the Kafka consumer group `sf.{instanceId}.{ns}.{name}`
+// and the batch archive topic `sf.{instanceId}.{ns}.{name}.archive`.
 // Pure: names only, no client.
 
 export interface FlowIdentity {
@@ -41,6 +42,11 @@ export function flowStateKeysFor(flow: FlowIdentity): FlowStateKeys {
 /** The Kafka consumer group of the flow's live consumer. */
 export function consumerGroupFor(flow: FlowIdentity): string {
   return `sf.${flow.instanceId}.${flow.namespace}.${flow.name}`;
+}
+
+/** The default archive topic of a batch flow's exports (`spec.archive.topic` overrides it). */
+export function archiveTopicFor(flow: FlowIdentity): string {
+  return `${consumerGroupFor(flow)}.archive`;
 }
 
 /** The progress hash of one replay: written by the runtime's replay, read by the operator. */

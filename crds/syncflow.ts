@@ -2,6 +2,7 @@
 // file of crds/ for flows; connection.ts, replay.ts, conditions.ts and flow-config.ts hold the
 // other kinds. Everything here is pure: schemas, types and the rules the server also checks.
 import { z } from 'zod';
+import { archiveSchema } from './archive.ts';
 import { conditionsSchema } from './conditions.ts';
 import { durationSchema } from './duration.ts';
 import { entityNames, flowNames, isEntityOf, mappingTypes } from './flows.ts';
@@ -17,6 +18,7 @@ export type { FlowName, EntityName, MappingType } from './flows.ts';
 export { sourceVariantOf, sinkVariantOf } from './source.ts';
 export type { SourceVariant, SinkVariant, SyncFlowSource, SyncFlowSink } from './source.ts';
 export type { WorkloadSettings } from './workload.ts';
+export type { ArchiveSpec } from './archive.ts';
 
 export const group = 'syncflow.io';
 export const version = 'v1alpha1';
@@ -155,6 +157,7 @@ const specShape = z
         ),
       })
       .describe('The Redis the runtime keeps its state in.'),
+    archive: archiveSchema.optional(),
     deletes: z
       .enum(['ignore', 'apply'])
       .default('ignore')

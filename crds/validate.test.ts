@@ -15,6 +15,7 @@ const connections: ConnectionsByName = {
     auth: { oauth1: { secretRef: { name: 'commerce' } } },
   }),
   kafka: connection({ type: 'kafka', brokers: ['kafka:9092'] }),
+  'erp-exports': connection({ type: 'rest', url: 'https://exports.example.com' }),
   redis: connection({ type: 'redis', url: 'redis://redis:6379' }),
 };
 
@@ -42,6 +43,11 @@ const inventory: SyncFlowSpecInput = {
   state: { connection: 'redis' },
 };
 
+const fileSource: SyncFlowSpecInput['source'] = {
+  connection: 'erp-exports',
+  file: { path: '/stock.csv', format: 'csv', keyFields: ['sku'] },
+};
+
 function problemsOf(
   change: Partial<SyncFlowSpecInput>,
   known = connections,
@@ -52,6 +58,15 @@ function problemsOf(
 describe('validateFlow', () => {
   it('finds nothing wrong with a sound flow', () => {
     expect(problemsOf({})).toEqual([]);
+  });
+
+  it('takes an archive on a batch flow, in a kafka connection, keeping 30 runs by default', () => {
+    const spec = { source: fileSource, archive: { connection: 'kafka' } };
+    expect(problemsOf(spec)).toEqual([]);
+    expect(syncFlowSpecSchema.parse({ ...inventory, ...spec }).archive).toEqual({
+      connection: 'kafka',
+      keepRuns: 30,
+    });
   });
 
   it.each<[string, Partial<SyncFlowSpecInput>, string, RegExp]>([
@@ -131,6 +146,24 @@ describe('validateFlow', () => {
       },
       'spec.mapping.fields.quantity.type',
       /quantity cannot be string; write type: number or decimal or integer/,
+    ],
+    [
+      'an archive on a flow that reads no file',
+      { archive: { connection: 'kafka' } },
+      'spec.archive',
+      /only batch flows \(source.file\) archive their exports; a odata source .*: remove archive/,
+    ],
+    [
+      'a missing archive connection',
+      { source: fileSource, archive: { connection: 'kafka-archive' } },
+      'spec.archive.connection',
+      /no SyncConnection named kafka-archive in this namespace/,
+    ],
+    [
+      'an archive connection that is not kafka',
+      { source: fileSource, archive: { connection: 'redis' } },
+      'spec.archive.connection',
+      /redis is a redis connection, but the archive needs type kafka/,
     ],
   ])('reports %s on the field, saying what to write', (_name, change, field, message) => {
     const problems = problemsOf(change);

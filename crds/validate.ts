@@ -115,6 +115,13 @@ function referencesOf(spec: SyncFlowSpec): Reference[] {
       what: 'state',
     },
   ];
+  if (spec.archive)
+    refs.push({
+      field: 'spec.archive.connection',
+      name: spec.archive.connection,
+      allowed: ['kafka'],
+      what: 'the archive',
+    });
   const poll = spec.source.poll;
   if (poll) {
     const variant =
@@ -182,12 +189,24 @@ function mappingProblems(spec: SyncFlowSpec): FlowProblem[] {
   return problems;
 }
 
+/** The archive keeps batch exports: a flow that reads no file has nothing to archive. */
+function archiveProblems(spec: SyncFlowSpec): FlowProblem[] {
+  if (spec.archive === undefined || spec.source.file !== undefined) return [];
+  return [
+    problem(
+      'spec.archive',
+      `only batch flows (source.file) archive their exports; a ${sourceVariantOf(spec.source)} source is replayed from its own log or cursor: remove archive`,
+    ),
+  ];
+}
+
 /** Every problem of a flow the server cannot see; empty when the flow can be planned. */
 export function validateFlow(spec: SyncFlowSpec, connections: ConnectionsByName): FlowProblem[] {
   return [
     ...scheduleProblems(spec),
     ...timeZoneProblems(spec),
     ...initialSyncProblems(spec),
+    ...archiveProblems(spec),
     ...referencesOf(spec).flatMap((ref) => referenceProblems(ref, connections)),
     ...directionProblems(spec, connections),
     ...mappingProblems(spec),

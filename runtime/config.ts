@@ -30,10 +30,6 @@ export const runtimeEnvSchema = z.object({
   SYNCFLOW_APPROVED_RUN: z.string().min(1).max(256).optional(),
   /** Batch: directory where the export is mounted; source.file.path is read below it instead of over HTTP. Default: none (HTTP). */
   SYNCFLOW_BATCH_DIR: z.string().min(1).optional(),
-  /** Batch: directory (a persistent volume) where each run archives the export it imported, for replays. Default: `.syncflow-archive` below SYNCFLOW_BATCH_DIR when that is set; none otherwise (nothing archived, batch replays refused). */
-  SYNCFLOW_ARCHIVE_DIR: z.string().min(1).optional(),
-  /** Batch: how many runs' archived exports each flow keeps; a replay cannot go back past them. Default: 30. */
-  SYNCFLOW_ARCHIVE_KEEP_RUNS: z.coerce.number().int().min(1).default(30),
   /** Replay: `{replay name}.{spec hash}`, naming its progress hash and consumer group. Default: none. */
   SYNCFLOW_REPLAY_ID: z
     .string()
@@ -64,14 +60,6 @@ function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
-}
-
-/** The archive directory of batch exports (resolved under SYNCFLOW_ROOT), if any. */
-export function archiveDirOf(env: RuntimeEnv): string | undefined {
-  if (env.SYNCFLOW_ARCHIVE_DIR !== undefined) return env.SYNCFLOW_ARCHIVE_DIR;
-  return env.SYNCFLOW_BATCH_DIR === undefined
-    ? undefined
-    : join(env.SYNCFLOW_BATCH_DIR, '.syncflow-archive');
 }
 
 /**

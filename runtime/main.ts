@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import { pino, type Logger } from 'pino';
-import { archiveDirOf, loadConfig, sessionTimeoutMsFor, type RuntimeConfig } from './config.ts';
+import { loadConfig, sessionTimeoutMsFor, type RuntimeConfig } from './config.ts';
 import { assertRedisKeepsKeys } from './gate/gate.ts';
 import { runtimeMetricsFor, serveMetrics } from './metrics/metrics.ts';
 import { runConsume } from './modes/consume.ts';
@@ -15,7 +15,14 @@ import { runPoll } from './modes/poll.ts';
 import { runKindOf } from './modes/poll-sweep.ts';
 import { replayRefusedExitCode, runReplay } from './modes/replay.ts';
 import type { RunRecord } from './state/run-record.ts';
-import { baseSettingsFor, settingsFor, type RuntimeSettings } from './settings.ts';
+import type { BatchArchive } from './modes/batch-archive.ts';
+import {
+  baseSettingsFor,
+  settingsFor,
+  type BaseSettings,
+  type KafkaConnectionSettings,
+  type RuntimeSettings,
+} from './settings.ts';
 
 const modes = ['consume', 'poll', 'batch', 'replay'] as const;
 
@@ -24,13 +31,17 @@ function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
-function kafkaFor(settings: RuntimeSettings, log: Logger): Kafka {
+function kafkaFor(
+  settings: Pick<RuntimeSettings, 'identity'>,
+  connection: KafkaConnectionSettings,
+  log: Logger,
+): Kafka {
   const kafkaLog = log.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: `syncflow-${settings.identity.namespace}-${settings.identity.name}`,
-    brokers: settings.kafka.brokers,
-    ssl: settings.kafka.ssl,
-    ...(settings.kafka.sasl ? { sasl: settings.kafka.sasl as SASLOptions } : {}),
+    brokers: connection.brokers,
+    ssl: connection.ssl,
+    ...(connection.sasl ? { sasl: connection.sasl as SASLOptions } : {}),
     logLevel: logLevel.WARN,
     logCreator: () => (entry) =>
       kafkaLog.warn({ kafka: entry.log.message, error: entry.log['error'] as unknown }, 'kafkajs'),
@@ -87,7 +98,7 @@ async function consume(
   try {
     await runConsume({
       settings,
-      kafka: kafkaFor(settings, log),
+      kafka: kafkaFor(settings, settings.kafka, log),
       redis,
       log,
       metrics,
@@ -114,6 +125,20 @@ async function consume(
     await server.close();
     redis.disconnect();
   }
+}
+
+/** `spec.archive` of a batch flow, with a client of its cluster. */
+function batchArchiveOf(settings: BaseSettings, log: Logger): BatchArchive | undefined {
+  const { archive } = settings;
+  if (!archive) return undefined;
+  return {
+    kafka: kafkaFor(settings, archive.connection, log),
+    topic: archive.topic,
+    groupPrefix: archive.groupPrefix,
+    retentionMs: archive.retentionMs,
+    keepRuns: archive.keepRuns,
+    log: log.child({ component: 'archive' }),
+  };
 }
 
 /** Exit code of a poll or batch run: 0 succeeded, 1 failed, 4 refused by a guard or drift. */
@@ -169,11 +194,7 @@ async function pollOrBatch(
     files,
     kind: sweep ? ('sweep' as const) : ('poll' as const),
   };
-  const archiveDir = archiveDirOf(config.env);
-  const archive =
-    archiveDir === undefined
-      ? undefined
-      : { dir: config.pathOf(archiveDir), keepRuns: config.env.SYNCFLOW_ARCHIVE_KEEP_RUNS };
+  const archive = batchArchiveOf(settings, log);
   try {
     const interval = config.flow.plan.pollIntervalSeconds;
     const record =
@@ -201,14 +222,13 @@ async function replay(
   const settings = baseSettingsFor(config.flow, files);
   const redis = await redisFor(settings, log, signal);
   await assertRedisKeepsKeys(redis);
-  const archiveDir = archiveDirOf(config.env);
   try {
     const outcome = await runReplay({
-      archiveDir: archiveDir === undefined ? undefined : config.pathOf(archiveDir),
+      archive: batchArchiveOf(settings, log),
       config: config.flow,
       files,
       redis,
-      kafkaFor: (s) => kafkaFor(s, log),
+      kafkaFor: (s) => kafkaFor(s, s.kafka, log),
       log,
       signal,
       gate: {

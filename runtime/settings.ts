@@ -1,14 +1,15 @@
 // What the runtime needs, derived from the validated flow document: the flow's mapping, the
-// Kafka, Redis and sink endpoints (Commerce, or the ERP for orders) with credentials read from
+// Kafka (source and batch archive), Redis and sink endpoints (Commerce, or the ERP for orders) with credentials read from
 // the mounted Secret files, the sink connection's shared budget, and the state keys. Throws
 // FatalError for what this build cannot run, naming the field.
 import { join } from 'node:path';
 import type { FlowConfig } from '../crds/flow-config.ts';
 import { parseDuration } from '../crds/syncflow.ts';
 import type { SyncConnectionSpec } from '../crds/connection.ts';
-import { consumerGroupFor } from '../crds/flow-state-keys.ts';
+import { archiveTopicFor, consumerGroupFor } from '../crds/flow-state-keys.ts';
 import { FatalError } from './errors.ts';
 import type { FlowDefinition, FlowKind } from './flow/flow.ts';
+import { archiveRetentionMsFor } from './modes/batch-archive-chunks.ts';
 import type { CommerceAuth, CommerceSinkOptions } from './sinks/commerce/commerce-sink.ts';
 import { priorityOf, type BudgetOptions, type Priority } from './sinks/budget/budget.ts';
 import type { ErpAuth, ErpSinkOptions, ErpSinkTarget } from './sinks/erp/erp-sink.ts';
@@ -17,18 +18,33 @@ export interface BudgetSettings extends BudgetOptions {
   priority: Priority;
 }
 
+/** How to reach a kafka connection's cluster. */
+export interface KafkaConnectionSettings {
+  brokers: string[];
+  sasl?: {
+    mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    username: string;
+    password: string;
+  };
+  ssl: boolean;
+}
+
+/** `spec.archive` of a batch flow: where each run archives its export. */
+export interface ArchiveSettings {
+  connection: KafkaConnectionSettings;
+  topic: string;
+  keepRuns: number;
+  /** retention.ms of the topic when the runtime creates it. */
+  retentionMs: number;
+  /** Prefix of the consumer groups that read archived exports back. */
+  groupPrefix: string;
+}
+
 export interface RuntimeSettings {
   identity: { instanceId: string; namespace: string; name: string };
   flow: FlowDefinition;
   sink: { connection: string; entity: string };
-  kafka: {
-    brokers: string[];
-    sasl?: {
-      mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
-      username: string;
-      password: string;
-    };
-    ssl: boolean;
+  kafka: KafkaConnectionSettings & {
     topic: string;
     deadLetterTopic: string;
     groupId: string;
@@ -43,6 +59,8 @@ export interface RuntimeSettings {
   erp?: ErpSinkOptions;
   /** The sink connection's budget, shared through Redis by every flow and pod using it. */
   budget?: BudgetSettings;
+  /** Batch flows with `spec.archive`. */
+  archive?: ArchiveSettings;
 }
 
 export interface FileAccess {
@@ -169,18 +187,19 @@ function kafkaSourceOf(config: FlowConfig): KafkaSourceSpec {
   return kafka;
 }
 
-function kafkaOf(config: FlowConfig, files: FileAccess): RuntimeSettings['kafka'] {
-  const { source, initialSync } = config.flow.spec;
-  const kafka = kafkaSourceOf(config);
-  const connection = connectionOf(config, source.connection);
+/** The cluster of a connection that must be of type kafka; `what` names the use in the error. */
+function kafkaConnectionOf(
+  config: FlowConfig,
+  files: FileAccess,
+  name: string,
+  what: string,
+): KafkaConnectionSettings {
+  const connection = connectionOf(config, name);
   const { spec } = connection;
-  if (spec.type !== 'kafka' || spec.brokers === undefined) {
-    throw new FatalError(
-      `connections.${source.connection}: the source needs a connection of type kafka`,
-    );
-  }
+  if (spec.type !== 'kafka' || spec.brokers === undefined)
+    throw new FatalError(`connections.${name}: ${what} needs a connection of type kafka`);
   const basic = spec.auth?.basic;
-  const read = (key: string): string => secretOf(files, connection, source.connection, key);
+  const read = (key: string): string => secretOf(files, connection, name, key);
   return {
     brokers: spec.brokers,
     ...(basic
@@ -193,15 +212,40 @@ function kafkaOf(config: FlowConfig, files: FileAccess): RuntimeSettings['kafka'
         }
       : {}),
     ssl: spec.tls !== undefined,
+  };
+}
+
+function identityOf(config: FlowConfig): RuntimeSettings['identity'] {
+  return {
+    instanceId: config.instanceId,
+    namespace: config.flow.namespace,
+    name: config.flow.name,
+  };
+}
+
+function kafkaOf(config: FlowConfig, files: FileAccess): RuntimeSettings['kafka'] {
+  const { source, initialSync } = config.flow.spec;
+  const kafka = kafkaSourceOf(config);
+  return {
+    ...kafkaConnectionOf(config, files, source.connection, 'the source'),
     topic: kafka.topic,
     deadLetterTopic: kafka.deadLetterTopic ?? `${kafka.topic}.dlq`,
-    groupId: consumerGroupFor({
-      instanceId: config.instanceId,
-      namespace: config.flow.namespace,
-      name: config.flow.name,
-    }),
+    groupId: consumerGroupFor(identityOf(config)),
     fromBeginning: initialSync?.from !== 'now',
     payload: kafka.payload,
+  };
+}
+
+function archiveOf(config: FlowConfig, files: FileAccess): ArchiveSettings | undefined {
+  const { archive } = config.flow.spec;
+  if (archive === undefined) return undefined;
+  const identity = identityOf(config);
+  return {
+    connection: kafkaConnectionOf(config, files, archive.connection, 'spec.archive'),
+    topic: archive.topic ?? archiveTopicFor(identity),
+    keepRuns: archive.keepRuns,
+    retentionMs: archiveRetentionMsFor(archive.keepRuns, config.plan.maxLagSeconds),
+    groupPrefix: consumerGroupFor(identity),
   };
 }
 
@@ -316,12 +360,9 @@ export function baseSettingsFor(config: FlowConfig, files: FileAccess): BaseSett
     kind === 'order'
       ? { erp: erpOf(config, files) }
       : { commerce: commerceOf(config, files, kind) };
+  const archive = archiveOf(config, files);
   return {
-    identity: {
-      instanceId: config.instanceId,
-      namespace: config.flow.namespace,
-      name: config.flow.name,
-    },
+    identity: identityOf(config),
     flow: {
       flow: kind,
       entity: spec.entity,
@@ -338,5 +379,6 @@ export function baseSettingsFor(config: FlowConfig, files: FileAccess): BaseSett
     redis: redisOf(config, files),
     ...target,
     budget: budgetOf(config, kind),
+    ...(archive ? { archive } : {}),
   };
 }

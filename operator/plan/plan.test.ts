@@ -199,6 +199,23 @@ describe('plan: children', () => {
     ]);
   });
 
+  it('gives a batch flow with spec.archive its Kafka connection in the config and its Secret', () => {
+    const slow = plan(input('inventory-slow'));
+    const data = slow.apply.find((o) => o.kind === 'ConfigMap')?.['data'] as Record<string, string>;
+    const config = JSON.parse(data['flow.json']!);
+    expect(config.flow.spec.archive).toEqual({ connection: 'kafka', keepRuns: 48 });
+    expect(config.connections.kafka).toMatchObject({
+      spec: { type: 'kafka' },
+      secretDir: '/var/run/secrets/syncflow/kafka/',
+    });
+    const pod = podSpecOf(byKind(slow.apply, 'CronJob')[0]!);
+    const mount = pod['containers'][0].volumeMounts.find(
+      (m: any) => m.mountPath === '/var/run/secrets/syncflow/kafka',
+    );
+    const volume = pod['volumes'].find((v: any) => v.name === mount?.name);
+    expect(volume.projected.sources[0]).toEqual({ secret: { name: 'kafka-syncflow' } });
+  });
+
   it('the Deployment uses spec.workload replicas and resources over the defaults, with a metrics port', () => {
     const deployment = find('Deployment', 'inventory-fast')['spec'] as any;
     expect(deployment.replicas).toBe(2);

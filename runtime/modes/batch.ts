@@ -1,7 +1,7 @@
-// `runtime batch`: wiring only — a FileSource over the export (mounted or HTTP), archived first
-// when the runtime has an archive directory (a replay re-imports the archived copy), the row
-// offset in Redis as the Checkpoint (a restarted Job resumes the same run), the flow's Commerce
-// sink, the gate, the rejected-row report; guards before the first write; a run record at the end.
+// `runtime batch`: wiring only — a FileSource over the export (mounted or HTTP; with
+// `spec.archive`, the copy archived in Kafka first, see batch-export.ts), the row offset in Redis
+// as the Checkpoint (a restarted Job resumes the same run), the flow's Commerce sink, the gate,
+// the rejected-row report; guards before the first write; a run record at the end.
 import { createHash } from 'node:crypto';
 import type { FlowConfig } from '../../crds/flow-config.ts';
 import { FatalError } from '../errors.ts';
@@ -25,12 +25,15 @@ import type { FileSource as FileSpec } from '../sources/source-specs.ts';
 import { RejectedRows, type RejectedRow } from '../state/rejected-rows.ts';
 import { RedisRowOffset, type BatchProgress } from '../state/row-offset.ts';
 import type { RunRecord } from '../state/run-record.ts';
+import type { ArchivedExport } from './batch-archive-chunks.ts';
 import {
-  archiveRunExport,
-  dropRunArchive,
-  keepRunArchive,
-  type ArchiveOptions,
+  archiveKeysFor,
+  dropCurrent,
+  indexRun,
+  recordUnarchived,
+  type BatchArchive,
 } from './batch-archive.ts';
+import { archiveLocationOf, runExportFor } from './batch-export.ts';
 import {
   countChanges,
   dropSnapshot,
@@ -55,8 +58,8 @@ export interface BatchDeps extends RunDeps {
   mountDir: string | undefined;
   /** Data rows per pipeline batch. Default: 1000. */
   chunkRows?: number;
-  /** Where each run archives its export (already resolved), and how many runs' archives stay. */
-  archive?: ArchiveOptions | undefined;
+  /** `spec.archive`: the topic each run archives its export in, and how many runs stay indexed. */
+  archive?: BatchArchive | undefined;
 }
 
 const sampleRows = 50;
@@ -151,29 +154,8 @@ async function blastRadiusOf(
   return trip === undefined ? undefined : { result: 'guardTripped', message: trip };
 }
 
-interface Plan {
-  progress: BatchProgress;
-  resumed: boolean;
-}
-
-function planOf(previous: BatchProgress | undefined, file: ExportFile, nowMs: number): Plan {
-  if (previous && previous.fileId === file.id && previous.completedAtMs === undefined)
-    return { progress: previous, resumed: true };
-  return {
-    progress: {
-      runId: newRunId(nowMs),
-      fileId: file.id,
-      rowOffset: 0,
-      asOfMs: 0,
-      startedAtMs: nowMs,
-    },
-    resumed: false,
-  };
-}
-
-/** No export to read (missing file, HTTP error): a failed run, so the operator sees it. */
-async function exportMissing(deps: BatchDeps, err: Error): Promise<RunRecord> {
-  deps.log.error({ err }, 'export not readable');
+/** No export to import (missing file, HTTP error, archive not written): a failed run. */
+async function runFailed(deps: BatchDeps, message: string): Promise<RunRecord> {
   const startedAtMs = deps.nowMs();
   return finishRun(deps, {
     runId: newRunId(startedAtMs),
@@ -181,62 +163,68 @@ async function exportMissing(deps: BatchDeps, err: Error): Promise<RunRecord> {
     startedAtMs,
     result: 'failed',
     totals: { records: 0, applied: 0, skipped: 0 },
-    extra: { message: `read export: ${err.message}` },
+    extra: { message },
   });
 }
 
 export async function runBatch(deps: BatchDeps): Promise<RunRecord> {
-  fileSpecOf(deps.config); // a flow without a file source stops here, before any I/O
+  const spec = fileSpecOf(deps.config); // a flow without a file source stops here, before any I/O
   const connection = deps.config.connections[deps.config.flow.spec.source.connection];
-  const client =
-    deps.mountDir === undefined && connection
-      ? new ErpClient(
-          erpClientOptionsFor(deps.config, deps.files, deps.config.flow.spec.source.connection),
-        )
-      : undefined;
-  const keys = runKeysOf(deps);
-  const offsets = new RedisRowOffset(deps.redis, keys.batchProgress);
+  let client: ErpClient | undefined;
+  const openSource = (): Promise<ExportFile> => {
+    if (deps.mountDir === undefined && connection)
+      client = new ErpClient(
+        erpClientOptionsFor(deps.config, deps.files, deps.config.flow.spec.source.connection),
+      );
+    return exportFor(deps, client);
+  };
+  const offsets = new RedisRowOffset(deps.redis, runKeysOf(deps).batchProgress);
   try {
-    const file = await exportFor(deps, client).catch((err: unknown) => err as Error);
-    if (file instanceof Error) return await exportMissing(deps, file);
-    const { progress, resumed } = planOf(await offsets.read(), file, deps.nowMs());
-    const log = deps.log.child({ runId: progress.runId });
-    const archived = await archiveRunExport(deps.archive, {
-      flow: deps.settings.identity,
-      runId: progress.runId,
-      format: fileSpecOf(deps.config).format,
-      file,
-      log,
-    });
-    const report = new RejectedRows(deps.redis, keys.rejected(progress.runId), log);
-    const toReport = (rows: RejectedRow[]): Promise<void> => report.add(rows);
-    const sourceFrom = (resumeAfter: number, onRejected = toReport): FileSource =>
-      new FileSource({
-        file: archived.file,
-        rows: rowOptionsFor(deps.config, deps.settings),
-        chunkRows: deps.chunkRows ?? 1000,
-        resumeAfter,
-        sourceName: `file:${createHash('sha256').update(file.id).digest('hex').slice(0, 12)}`,
-        onRejected,
-      });
-    const source = sourceFrom(progress.rowOffset);
-    const rescan = (): FileSource => sourceFrom(0, () => Promise.resolve());
-    const snapshot = snapshotKeysFor(deps.settings.identity, progress.runId);
-    const pipeline = pipelineFor(
-      { ...deps, log },
-      { report, checkpoint: offsets, batchRun: progress.runId },
+    const chosen = await runExportFor(
+      { ...deps, identity: deps.settings.identity, format: spec.format, archive: deps.archive },
+      await offsets.read(),
+      openSource,
     );
-    try {
-      return await importRows(deps, {
-        ...{ source, rescan, snapshot, report, offsets, progress, resumed, pipeline },
-        file: archived.file,
-        archivePath: archived.path,
-      });
-    } finally {
-      await pipeline.close();
-    }
+    if ('failed' in chosen) return await runFailed(deps, chosen.failed);
+    return await importExport(deps, offsets, chosen);
   } finally {
     await client?.close();
+  }
+}
+
+async function importExport(
+  deps: BatchDeps,
+  offsets: RedisRowOffset,
+  chosen: Exclude<Awaited<ReturnType<typeof runExportFor>>, { failed: string }>,
+): Promise<RunRecord> {
+  const { file, progress, resumed, archived } = chosen;
+  const log = deps.log.child({ runId: progress.runId });
+  const report = new RejectedRows(deps.redis, runKeysOf(deps).rejected(progress.runId), log);
+  const toReport = (rows: RejectedRow[]): Promise<void> => report.add(rows);
+  const sourceFrom = (resumeAfter: number, onRejected = toReport): FileSource =>
+    new FileSource({
+      file,
+      rows: rowOptionsFor(deps.config, deps.settings),
+      chunkRows: deps.chunkRows ?? 1000,
+      resumeAfter,
+      sourceName: `file:${createHash('sha256').update(file.id).digest('hex').slice(0, 12)}`,
+      onRejected,
+    });
+  const source = sourceFrom(progress.rowOffset);
+  const rescan = (): FileSource => sourceFrom(0, () => Promise.resolve());
+  const snapshot = snapshotKeysFor(deps.settings.identity, progress.runId);
+  const pipeline = pipelineFor(
+    { ...deps, log },
+    { report, checkpoint: offsets, batchRun: progress.runId },
+  );
+  try {
+    return await importRows(deps, {
+      ...{ source, rescan, snapshot, report, offsets, progress, resumed, pipeline },
+      file,
+      archived,
+    });
+  } finally {
+    await pipeline.close();
   }
 }
 
@@ -250,8 +238,8 @@ type ImportRun = {
   progress: BatchProgress;
   resumed: boolean;
   file: ExportFile;
-  /** Below the archive directory; undefined when this run's export is not archived. */
-  archivePath: string | undefined;
+  /** Where this run's export is archived; undefined when it is imported from the source. */
+  archived: ArchivedExport | undefined;
   pipeline: ReturnType<typeof pipelineFor>;
 };
 
@@ -280,6 +268,14 @@ async function startImport(
   return decision && 'approved' in decision ? { approval: decision.approved } : {};
 }
 
+/** After the import: index the archived export for replays, or note it cannot be re-imported. */
+async function keepArchive(deps: BatchDeps, run: ImportRun, source: FileSource): Promise<void> {
+  const keys = archiveKeysFor(deps.settings.identity);
+  if (!deps.archive || !run.archived) return recordUnarchived(deps.redis, keys, source.asOfMs);
+  const entry = { ...run.archived, sourceName: source.sourceName, asOfMs: source.asOfMs };
+  return indexRun(deps.redis, { keys, keepRuns: deps.archive.keepRuns }, entry);
+}
+
 async function importRows(deps: BatchDeps, run: ImportRun): Promise<RunRecord> {
   const { source, offsets, progress } = run;
   const end = {
@@ -293,16 +289,11 @@ async function importRows(deps: BatchDeps, run: ImportRun): Promise<RunRecord> {
     const start = await startImport(deps, run);
     if ('refused' in start) {
       const { result, message } = start.refused;
-      await dropRunArchive(deps.archive, run.archivePath);
+      if (run.archived) await dropCurrent(deps.redis, archiveKeysFor(deps.settings.identity));
       return await finishRun(deps, { ...end, result, totals: empty, extra: { message } });
     }
     const totals = await drain(source, run.pipeline, deps.afterBatch);
-    await keepRunArchive(deps.redis, deps.archive, {
-      flow: deps.settings.identity,
-      entry: { runId: progress.runId, fileId: run.file.id, sourceName: source.sourceName },
-      asOfMs: source.asOfMs,
-      path: run.archivePath,
-    });
+    await keepArchive(deps, run, source);
     await keepSnapshot(deps.redis, run.snapshot);
     await offsets.complete(deps.nowMs());
     const done = await offsets.read();
@@ -314,7 +305,7 @@ async function importRows(deps: BatchDeps, run: ImportRun): Promise<RunRecord> {
         asOfMs: source.asOfMs,
         asOf: new Date(source.asOfMs).toISOString(),
         rowOffset: done?.rowOffset ?? 0,
-        ...(run.archivePath !== undefined ? { archive: run.archivePath } : {}),
+        ...(run.archived ? { archive: archiveLocationOf(run.archived) } : {}),
         ...(start.approval ? { approval: start.approval } : {}),
       },
     });

@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { archivesToReplay, type ArchiveEntry } from './replay-archives.ts';
+import { archivesToReplay, removedArchiveOf, type ArchiveEntry } from './replay-archives.ts';
 
 const hour = 3_600_000;
 const t0 = Date.parse('2026-05-19T00:00:00Z');
 const at = (hours: number): number => t0 + hours * hour;
-const archive = (runId: string, hours: number): ArchiveEntry => ({
+const archive = (runId: string, hours: number, firstOffset = hours * 10): ArchiveEntry => ({
   runId,
-  path: `${runId}.csv`,
+  topic: 'sf.prod.shop.stock.archive',
+  partition: 0,
+  firstOffset,
+  lastOffset: firstOffset + 3,
+  chunks: 3,
+  bytes: 1_500_000,
+  sha256: 'ab'.repeat(32),
   fileId: `/stock.csv|${runId}`,
+  format: 'csv',
   sourceName: `file:${runId}`,
   asOfMs: at(hours),
 });
@@ -67,5 +74,33 @@ describe('archivesToReplay', () => {
   ])('refuses %s, saying why', (...[, fromHours, archives, horizonMs, message]) => {
     const result = archivesToReplay(from(fromHours), archives, horizonMs);
     expect('refused' in result ? result.refused : result).toMatch(message);
+  });
+
+  it.each<[string, ArchiveEntry[], Record<string, Map<number, number>>, RegExp | undefined]>([
+    [
+      'archives all above the log start',
+      [archive('a', 1), archive('b', 2)],
+      { t: new Map([[0, 5]]) },
+      undefined,
+    ],
+    [
+      'an archive exactly at the log start',
+      [archive('a', 1)],
+      { t: new Map([[0, 10]]) },
+      undefined,
+    ],
+    [
+      'an archive whose first chunks retention removed',
+      [archive('a', 1), archive('b', 2)],
+      { t: new Map([[0, 11]]) },
+      /before the start of the archive: the export as of 2026-05-19T01:00:00.000Z \(run a\) was at offsets 10-13 of sf.prod.shop.stock.archive partition 0, whose log now starts at 11 \(retention removed it\)/,
+    ],
+    ['an archive topic that is gone', [archive('a', 1)], {}, /which does not exist any more/],
+  ])('%s', (...[, archives, starts, expected]) => {
+    const problem = removedArchiveOf(from(0), archives, (topic) =>
+      topic === 'sf.prod.shop.stock.archive' ? starts['t'] : undefined,
+    );
+    if (expected === undefined) expect(problem).toBeUndefined();
+    else expect(problem).toMatch(expected);
   });
 });

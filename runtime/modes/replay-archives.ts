@@ -3,14 +3,12 @@
 // as-of time is at or after `from`. An export imported at or after `from` that is no longer
 // archived (pruned, or imported without an archive) cannot be re-imported: the replay is
 // refused, as an event flow's is for a `from` before the log's start, since re-importing the
-// rest would look complete while it is not.
+// rest would look complete while it is not. So is one whose bytes the archive topic's retention
+// has removed (its first offset is below the partition's log start).
+import type { ArchivedExport } from './batch-archive-chunks.ts';
 
-export interface ArchiveEntry {
-  runId: string;
-  /** Path of the archived export below the archive directory. */
-  path: string;
-  /** Identity of the export the run imported (path or URL, size, time or ETag). */
-  fileId: string;
+/** An imported run's archived export, as the index keeps it. */
+export interface ArchiveEntry extends ArchivedExport {
   /** CloudEvent source of its rows, so a re-import carries the same event ids. */
   sourceName: string;
   asOfMs: number;
@@ -40,9 +38,8 @@ export function archivesToReplay(
       refused:
         `from ${from.iso} is before the oldest archived export: the export as of ` +
         `${new Date(horizonMs).toISOString()} was imported but is not archived (${since}; ` +
-        `archives are kept for the last runs, and only when the runtime has an archive directory, ` +
-        `SYNCFLOW_ARCHIVE_DIR), so it cannot be re-imported; create a replay with a later from, ` +
-        `or run the import again`,
+        `spec.archive keeps the exports of its last keepRuns runs, from when it was set), so it ` +
+        `cannot be re-imported; create a replay with a later from, or run the import again`,
     };
   }
   return {
@@ -50,4 +47,30 @@ export function archivesToReplay(
       .filter((a) => a.asOfMs >= from.ms)
       .sort((a, b) => a.asOfMs - b.asOfMs || a.runId.localeCompare(b.runId)),
   };
+}
+
+/**
+ * Why an archive chosen for a replay cannot be read any more, if so: the topic is gone, or its
+ * retention removed the run's first chunks. `logStarts` maps partitions of the topic to their
+ * first offset; undefined when the topic does not exist.
+ */
+export function removedArchiveOf(
+  from: { iso: string },
+  archives: readonly ArchiveEntry[],
+  logStarts: (topic: string) => ReadonlyMap<number, number> | undefined,
+): string | undefined {
+  for (const archive of archives) {
+    const starts = logStarts(archive.topic);
+    const start = starts?.get(archive.partition);
+    const at = `the export as of ${new Date(archive.asOfMs).toISOString()} (run ${archive.runId})`;
+    if (start === undefined)
+      return `from ${from.iso}: ${at} was archived in ${archive.topic} partition ${archive.partition}, which does not exist any more; create a replay with a later from`;
+    if (archive.firstOffset < start)
+      return (
+        `from ${from.iso} is before the start of the archive: ${at} was at offsets ` +
+        `${archive.firstOffset}-${archive.lastOffset} of ${archive.topic} partition ${archive.partition}, ` +
+        `whose log now starts at ${start} (retention removed it); create a replay with a later from`
+      );
+  }
+  return undefined;
 }

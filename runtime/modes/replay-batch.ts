@@ -1,13 +1,13 @@
 // Replay of a batch flow: re-imports, oldest first, the archived exports whose as-of time is at
 // or after `from` (the list is recorded once when the replay starts, so a restarted replay pod
-// re-imports the same exports and a run archived meanwhile is the live flow's), through the same
-// gate with each row's original version and event id: `fillGaps` skips what the gate has,
-// `reapply` writes again at equal versions, and an export older than what was applied since is
-// never written over it. Progress (archives done, row offset in the current one, the as-of
-// reached) is in the replay's hash, so a restarted pod resumes. Wiring only; the choice of
-// archives is in replay-archives.ts.
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+// re-imports the same exports and a run archived meanwhile is the live flow's), read back from
+// the archive topic at the offsets the index recorded, through the same gate with each row's
+// original version and event id: `fillGaps` skips what the gate has, `reapply` writes again at
+// equal versions, and an export older than what was applied since is never written over it.
+// Before writing anything it refuses a `from` it cannot honour: past the horizon, an export the
+// topic's retention removed, or bytes whose checksum does not match. Progress (archives done,
+// row offset in the current one, the as-of reached) is in the replay's hash, so a restarted pod
+// resumes. Wiring only; the choice of archives is in replay-archives.ts.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { FlowConfig } from '../../crds/flow-config.ts';
@@ -15,9 +15,15 @@ import type { PipelineDeps } from '../pipeline/pipeline.ts';
 import type { BaseSettings } from '../settings.ts';
 import { FileSource } from '../sources/file.ts';
 import { RejectedRows } from '../state/rejected-rows.ts';
-import { archiveKeysFor, archivedExport, readArchives } from './batch-archive.ts';
+import { logStartsOf, verifyArchive } from './batch-archive-kafka.ts';
+import {
+  archiveKeysFor,
+  archivedExportOf,
+  readArchives,
+  type BatchArchive,
+} from './batch-archive.ts';
 import { rowOptionsFor } from './batch.ts';
-import { archivesToReplay, type ArchiveEntry } from './replay-archives.ts';
+import { archivesToReplay, removedArchiveOf, type ArchiveEntry } from './replay-archives.ts';
 import type { ReplayProgress } from './replay-progress.ts';
 import { drain } from './run.ts';
 
@@ -26,8 +32,8 @@ export interface BatchReplayDeps {
   settings: BaseSettings;
   redis: Redis;
   log: Logger;
-  /** The archive directory (resolved); undefined when the runtime has none. */
-  archiveDir: string | undefined;
+  /** `spec.archive`; undefined when the flow has none. */
+  archive: BatchArchive | undefined;
   from: { ms: number; iso: string };
   progress: ReplayProgress;
   /** The pipeline with the replay's gate; its checkpoint and report are set here. */
@@ -63,16 +69,13 @@ async function recordedArchives(
 }
 
 async function reimport(
-  deps: BatchReplayDeps,
+  deps: BatchReplayDeps & { archive: BatchArchive },
   archive: ArchiveEntry,
   resumeAfter: number,
 ): Promise<number> {
   const report = new RejectedRows(deps.redis, `${deps.progress.key}:rejected`, deps.log);
   const source = new FileSource({
-    file: archivedExport(
-      { id: archive.fileId, modifiedMs: undefined },
-      join(deps.archiveDir ?? '', archive.path),
-    ),
+    file: archivedExportOf(deps.archive, archive),
     rows: rowOptionsFor(deps.config, deps.settings),
     chunkRows: 1000,
     resumeAfter,
@@ -88,21 +91,27 @@ async function reimport(
   return totals.records;
 }
 
-/** Why the archives cannot be read here (no archive directory, or a file not in it), if so. */
-async function missingOf(
-  dir: string | undefined,
+/** Why the archives cannot be re-imported (no archive, retention, checksum), if so. */
+async function unreadableOf(
+  deps: BatchReplayDeps,
   archives: readonly ArchiveEntry[],
 ): Promise<string | undefined> {
   if (archives.length === 0) return undefined;
-  if (dir === undefined)
-    return 'this runtime has no archive directory (SYNCFLOW_ARCHIVE_DIR) to re-import the archived exports from';
-  for (const archive of archives) {
-    const found = await stat(join(dir, archive.path)).then(
-      () => true,
-      () => false,
-    );
-    if (!found)
-      return `the archived export ${archive.path} is not in the archive directory ${dir}: the replay must mount the volume the batch runs archive to`;
+  const { archive } = deps;
+  if (!archive)
+    return `the flow has no spec.archive any more: the exports archived since ${deps.from.iso} cannot be read back; set spec.archive again (same connection and topic) to replay them`;
+  const topics = [...new Set(archives.map((a) => a.topic))];
+  const starts = new Map(
+    await Promise.all(topics.map(async (t) => [t, await logStartsOf(archive.kafka, t)] as const)),
+  );
+  const removed = removedArchiveOf(deps.from, archives, (t) => {
+    const found = starts.get(t);
+    return found && found.size > 0 ? found : undefined;
+  });
+  if (removed !== undefined) return removed;
+  for (const entry of archives) {
+    const problem = await verifyArchive(archive, entry);
+    if (problem !== undefined) return `${problem}; the export cannot be re-imported`;
   }
   return undefined;
 }
@@ -113,13 +122,16 @@ export async function runBatchReplay(deps: BatchReplayDeps): Promise<BatchReplay
   if ('refused' in chosen) return chosen;
   const { archives } = chosen;
   let done = Number(hash['archivesDone'] ?? 0);
-  const missing = await missingOf(deps.archiveDir, archives.slice(done));
-  if (missing !== undefined) return { refused: missing };
+  const unreadable = await unreadableOf(deps, archives.slice(done));
+  if (unreadable !== undefined) return { refused: unreadable };
   let rowOffset = Number(hash['rowOffset'] ?? 0);
   let rows = 0;
   for (const archive of archives.slice(done)) {
-    deps.log.info({ archive: archive.path, asOf: iso(archive.asOfMs), rowOffset }, 're-importing');
-    rows += await reimport(deps, archive, rowOffset);
+    const { runId, topic, partition, firstOffset } = archive;
+    const at = { runId, topic, partition, firstOffset, asOf: iso(archive.asOfMs), rowOffset };
+    deps.log.info(at, 're-importing');
+    if (!deps.archive) break;
+    rows += await reimport({ ...deps, archive: deps.archive }, archive, rowOffset);
     if (deps.pipeline.signal.aborted) return undefined;
     done += 1;
     rowOffset = 0;

@@ -19,6 +19,7 @@ import { DeltaSource } from '../sources/delta-source.ts';
 import { pollSourceFor } from '../sources/delta-readers.ts';
 import { RedisCursor } from '../state/cursor.ts';
 import { RejectedRows } from '../state/rejected-rows.ts';
+import type { BatchArchive } from './batch-archive.ts';
 import { ReplayProgress, replayProgressKeyFor } from './replay-progress.ts';
 import { runBatchReplay } from './replay-batch.ts';
 import { runKafkaReplay } from './replay-kafka.ts';
@@ -43,8 +44,8 @@ export interface ReplayDeps {
   gate: GateSettings;
   replay: ReplayRequest;
   nowMs: () => number;
-  /** Batch flows: the directory the runs archived their exports in (resolved). */
-  archiveDir?: string | undefined;
+  /** Batch flows: `spec.archive`, where the runs archived their exports. */
+  archive?: BatchArchive | undefined;
 }
 
 export type ReplayOutcome =
@@ -152,7 +153,7 @@ async function replayBatch(deps: ReplayDeps, progress: ReplayProgress): Promise<
       settings: baseSettingsFor(deps.config, deps.files),
       redis: deps.redis,
       log: deps.log,
-      archiveDir: deps.archiveDir,
+      archive: deps.archive,
       from: { ms: Date.parse(deps.replay.fromIso), iso: deps.replay.fromIso },
       progress,
       pipeline: base,

@@ -37,7 +37,7 @@ export interface RunRecord {
   rejectedKey?: string;
   /** Poll: the cursor after the run. */
   cursor?: DeltaCursor;
-  /** Batch: the archived copy of the export, below the archive directory (what a replay re-imports). */
+  /** Batch: where the export is archived in Kafka, `{topic}/{partition}/{first}-{last}` (what a replay re-imports). */
   archive?: string;
   /** Batch: data rows done. */
   rowOffset?: number;

@@ -24,6 +24,16 @@ export interface RunFlowOptions {
   batchSize?: number;
   /** A continuous poller (a Deployment): seconds between polls. */
   pollIntervalSeconds?: number;
+  /** Batch: `spec.archive` in a kafka connection named `archive` on these brokers. */
+  archive?: { kafkaBrokers: string[]; topic?: string; keepRuns?: number };
+}
+
+function archiveSpecOf(archive: RunFlowOptions['archive']): Record<string, unknown> {
+  if (!archive) return {};
+  const { topic, keepRuns = 30 } = archive;
+  return {
+    archive: { connection: 'archive', keepRuns, ...(topic === undefined ? {} : { topic }) },
+  };
 }
 
 export function writeRunRoot(options: RunFlowOptions): string {
@@ -46,6 +56,7 @@ export function writeRunRoot(options: RunFlowOptions): string {
         state: { connection: 'redis' },
         initialSync: { from: 'beginning' },
         ...(options.guards ? { guards: options.guards } : {}),
+        ...archiveSpecOf(options.archive),
       },
     },
     plan: {
@@ -66,6 +77,9 @@ export function writeRunRoot(options: RunFlowOptions): string {
         secretDir: secretDirFor('erp'),
       },
       redis: { spec: { type: 'redis', url: options.redisUrl } },
+      ...(options.archive
+        ? { archive: { spec: { type: 'kafka', brokers: options.archive.kafkaBrokers } } }
+        : {}),
       commerce: {
         spec: {
           type: 'commerce',
@@ -121,6 +135,8 @@ export interface StoredRun {
   asOfMs?: number;
   rowOffset?: number;
   approval?: string;
+  /** Batch: where the export is archived, `{topic}/{partition}/{first}-{last}`. */
+  archive?: string;
 }
 
 export function flowPrefix(options: RunFlowOptions): string {
