@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { archiveTopicFor } from '../../crds/flow-state-keys.ts';
+import type { ArchiveEntry } from '../../runtime/modes/replay-archives.ts';
 import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
@@ -95,21 +96,9 @@ async function replay(
 const progressOf = (options: RunFlowOptions, id: string): Promise<Record<string, string>> =>
   redis.hgetall(`${flowPrefix(options)}:replay:${id}`);
 
-interface IndexEntry {
-  runId: string;
-  topic: string;
-  partition: number;
-  firstOffset: number;
-  lastOffset: number;
-  chunks: number;
-  bytes: number;
-  sha256: string;
-  asOfMs: number;
-}
-
-const indexOf = async (options: RunFlowOptions): Promise<IndexEntry[]> =>
+const indexOf = async (options: RunFlowOptions): Promise<ArchiveEntry[]> =>
   (await redis.zrange(`${flowPrefix(options)}:archives`, '0', '-1')).map(
-    (m) => JSON.parse(m) as IndexEntry,
+    (m) => JSON.parse(m) as ArchiveEntry,
   );
 
 async function expectRefused(
