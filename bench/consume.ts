@@ -114,6 +114,7 @@ function settingsFor(options: {
       entity: 'sourceItem',
       tierKeyPrefix: `sf:bench-${run}:tiers:commerce`,
       addressKeyPrefix: `sf:bench-${run}:addresses:commerce`,
+      lockKeyPrefix: `sf:bench-${run}:locks:commerce`,
       customerIdAttribute: 'erp_id',
       addressIdAttribute: 'erp_address_id',
       batchSize: 100,

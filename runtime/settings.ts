@@ -165,6 +165,7 @@ function commerceOf(config: FlowConfig, files: FileAccess, kind: FlowKind): Comm
     companyLookupField: 'reseller_id',
     tierKeyPrefix: `sf:${config.instanceId}:tiers:${sink.connection}`,
     addressKeyPrefix: `sf:${config.instanceId}:addresses:${sink.connection}`,
+    lockKeyPrefix: `sf:${config.instanceId}:locks:${sink.connection}`,
     customerIdAttribute: 'erp_id',
     addressIdAttribute: 'erp_address_id',
     client: {

@@ -10,6 +10,7 @@ import { BasePriceSink } from './base-price-sink.ts';
 import { BuyerSink } from './buyer-sink.ts';
 import { CatalogSink } from './catalog-sink.ts';
 import { CommerceClient, type CommerceClientOptions } from './commerce-client.ts';
+import { CompanyLock } from './company-lock.ts';
 import { CompanySink } from './company-sink.ts';
 import { CreditSink } from './credit-sink.ts';
 import { InventorySink } from './inventory-sink.ts';
@@ -38,6 +39,8 @@ export interface CommerceSinkOptions {
   tierKeyPrefix: string;
   /** Prefix of the address sink's desired lists, `sf:{instanceId}:addresses:{connection}`. */
   addressKeyPrefix: string;
+  /** Prefix of the per-company locks, `sf:{instanceId}:locks:{connection}`. */
+  lockKeyPrefix: string;
   /** Customer custom attribute holding a buyer's ERP id. Default: erp_id. */
   customerIdAttribute: string;
   /** Customer-address custom attribute holding the ERP address id. Default: erp_address_id. */
@@ -81,7 +84,10 @@ function customerSinkFor(
         addressIdAttribute: options.addressIdAttribute,
       });
     default:
-      return new CompanySink(client, { companyLookupField });
+      return new CompanySink(client, {
+        companyLookupField,
+        lock: new CompanyLock(redis, { keyPrefix: options.lockKeyPrefix }),
+      });
   }
 }
 
@@ -89,7 +95,11 @@ export function commerceSinkFor(options: CommerceSinkOptions, redis: Redis): Sin
   const client = new CommerceClient(options.client);
   const sinks: Record<FlowKind, () => AnySink> = {
     inventory: () => new InventorySink(client, { batchSize: options.batchSize }),
-    credit: () => new CreditSink(client, { companyLookupField: options.companyLookupField }),
+    credit: () =>
+      new CreditSink(client, {
+        companyLookupField: options.companyLookupField,
+        lock: new CompanyLock(redis, { keyPrefix: options.lockKeyPrefix }),
+      }),
     pricing: () => pricingSinkFor(options, client, redis),
     orderStatus: () => new OrderStatusSink(client),
     catalog: () => new CatalogSink(client, { rootCategoryId: 2, attributeSetId: 4 }),

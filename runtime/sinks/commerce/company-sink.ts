@@ -8,6 +8,7 @@
 import type { CompanyRecord } from '../../flow/flow.ts';
 import type { Attempt, Sink, WriteItem, WriteResult } from '../sink.ts';
 import type { CommerceClient } from './commerce-client.ts';
+import type { CompanyLock } from './company-lock.ts';
 import { companyOf, customerOf, Refusal, refusalOf, resultOfOutcomes } from './commerce-lookup.ts';
 
 type Item = WriteItem<CompanyRecord>;
@@ -15,6 +16,8 @@ type Item = WriteItem<CompanyRecord>;
 export interface CompanySinkOptions {
   /** Company attribute holding the ERP id. Default: reseller_id. */
   companyLookupField: string;
+  /** Excludes the credit flow's read-modify-write of the same company. */
+  lock: CompanyLock;
 }
 
 const approved = 1;
@@ -73,12 +76,16 @@ export class CompanySink implements Sink<CompanyRecord> {
     const found = await companyOf<{ id: number }>(this.#client, field, record.externalId);
     if (found instanceof Refusal) return found;
     const owned = ownedFieldsOf(record, field);
-    if (found !== undefined) {
-      const response = await this.#client.request('PUT', `/V1/company/${found.id}`, {
-        company: { ...found, ...owned, id: found.id },
+    if (found !== undefined)
+      return this.#options.lock.around(found.id, async () => {
+        // Read again under the lock: the search answer may predate another flow's write.
+        const current = await this.#client.request('GET', `/V1/company/${found.id}`);
+        if (current.status >= 300) return refusalOf('read company', current);
+        const response = await this.#client.request('PUT', `/V1/company/${found.id}`, {
+          company: { ...(current.body as object), ...owned, id: found.id },
+        });
+        return response.status >= 300 ? refusalOf('update company', response) : undefined;
       });
-      return response.status >= 300 ? refusalOf('update company', response) : undefined;
-    }
     const admin = await this.#adminOf(record);
     if (admin instanceof Refusal) return admin;
     const company = {

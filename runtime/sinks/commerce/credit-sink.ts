@@ -6,12 +6,15 @@
 import type { CreditRecord } from '../../flow/flow.ts';
 import type { Attempt, Sink, WriteFailure, WriteItem, WriteResult } from '../sink.ts';
 import { errorMessageOf, type CommerceClient, type CommerceResponse } from './commerce-client.ts';
+import type { CompanyLock } from './company-lock.ts';
 
 type Item = WriteItem<CreditRecord>;
 
 export interface CreditSinkOptions {
   /** Company attribute holding the ERP id. Default: reseller_id. */
   companyLookupField: string;
+  /** Excludes the customer-company flow's read-modify-write of the same company. */
+  lock: CompanyLock;
 }
 
 interface Credit {
@@ -131,7 +134,17 @@ export class CreditSink implements Sink<CreditRecord> {
     if (put.status >= 300) return refused(item, 'SF_SINK_ROW_REJECTED', 'set credit limit', put);
   }
 
-  async #setHold(item: Item, companyId: number, attempt: Attempt): Promise<void | RowRefused> {
+  #setHold(item: Item, companyId: number, attempt: Attempt): Promise<void | RowRefused> {
+    return this.#options.lock.around(companyId, () =>
+      this.#setHoldLocked(item, companyId, attempt),
+    );
+  }
+
+  async #setHoldLocked(
+    item: Item,
+    companyId: number,
+    attempt: Attempt,
+  ): Promise<void | RowRefused> {
     const read = await attempt('read company', () =>
       this.#client.request('GET', `/V1/company/${companyId}`),
     );

@@ -42,7 +42,18 @@ export interface CommerceDouble {
   setLatency(ms: number): void;
   /** The next `count` matching requests are answered with the fault instead of being handled. */
   failNext(count: number, fault: Fault): void;
+  /**
+   * Holds the next request whose method and path match until `release()`, before it is handled
+   * (a slow Commerce under load): tests interleave two writers with it.
+   */
+  holdNext(method: string, path: RegExp): Hold;
   close(): Promise<void>;
+}
+
+export interface Hold {
+  /** Resolves when the held request has arrived. */
+  arrived: Promise<void>;
+  release(): void;
 }
 
 let sharedContract: CommerceContract | undefined;
@@ -201,12 +212,29 @@ export async function startCommerceDouble(
 
   let inFlight = 0;
   let maxInFlight = 0;
+  const holds: { method: string; path: RegExp; arrive: () => void; released: Promise<void> }[] = [];
+  const holdNext = (method: string, path: RegExp): Hold => {
+    let arrive = (): void => undefined;
+    let release = (): void => undefined;
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    holds.push({ method, path, arrive, released });
+    return { arrived, release };
+  };
+  const heldUntilReleased = async (method: string, path: string): Promise<void> => {
+    const index = holds.findIndex((h) => h.method === method && h.path.test(path));
+    if (index < 0) return;
+    const [hold] = holds.splice(index, 1);
+    hold!.arrive();
+    await hold!.released;
+  };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
     try {
       const url = new URL(req.url ?? '/', 'http://double');
       const body = await bodyOf(req);
+      await heldUntilReleased(req.method ?? 'GET', url.pathname);
       if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
       const { status, body: responseBody, headers } = answer(req, url, body);
       send(res, status, responseBody, headers);
@@ -232,6 +260,7 @@ export async function startCommerceDouble(
     resetMaxInFlight: () => (maxInFlight = inFlight),
     setLatency: (ms) => (latencyMs = ms),
     failNext: (count, fault) => faults.push({ remaining: count, fault }),
+    holdNext,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
