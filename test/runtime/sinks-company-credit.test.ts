@@ -15,6 +15,7 @@ import {
   exampleFields,
   flowDocumentFor,
   pipelineFor,
+  sapCompany as company,
   token,
   type PipelineRun,
 } from './sinks-fixture.ts';
@@ -50,17 +51,6 @@ function flowOf(
     env.redisUrl,
   );
 }
-
-const company = (id: string, seq: number) => ({
-  BusinessPartner: id,
-  OrganizationBPName1: `${id} GmbH v${seq}`,
-  to_BusinessPartnerAddress: {
-    results: [
-      { to_EmailAddress: { results: [{ EmailAddress: `admin@${id.toLowerCase()}.test` }] } },
-    ],
-  },
-  seq,
-});
 
 describe('company and credit flows on one Commerce company', () => {
   it('a credit hold set while a company update is in flight is not undone by it', async () => {

@@ -12,6 +12,7 @@ import {
   exampleFields,
   flowDocumentFor,
   pipelineFor,
+  sapCompany as company,
   shuffledRounds,
   token,
   type PipelineRun,
@@ -61,17 +62,6 @@ function customerFlow(entity: keyof typeof fieldsOf): PipelineRun {
 
 const lostAnswer = (route: string, count: number): void =>
   commerce.failNext(count, { status: 503, route, afterCommit: true, retryAfterSeconds: 0 });
-
-const company = (id: string, seq: number) => ({
-  BusinessPartner: id,
-  OrganizationBPName1: `${id} GmbH v${seq}`,
-  to_BusinessPartnerAddress: {
-    results: [
-      { to_EmailAddress: { results: [{ EmailAddress: `admin@${id.toLowerCase()}.test` }] } },
-    ],
-  },
-  seq,
-});
 
 describe('customer sinks', () => {
   it('companies, buyers and addresses equal the source after repeats, reordering and lost answers', async () => {

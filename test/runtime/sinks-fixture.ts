@@ -72,6 +72,18 @@ export function flowDocumentFor(o: FlowDocumentOptions): Record<string, unknown>
   };
 }
 
+/** A company as SAP's business partner API sends it (the customer-company example's mapping), at version `seq`. */
+export const sapCompany = (id: string, seq: number) => ({
+  BusinessPartner: id,
+  OrganizationBPName1: `${id} GmbH v${seq}`,
+  to_BusinessPartnerAddress: {
+    results: [
+      { to_EmailAddress: { results: [{ EmailAddress: `admin@${id.toLowerCase()}.test` }] } },
+    ],
+  },
+  seq,
+});
+
 export const commerceConnection = (url: string, maxInFlight = 8, requestTimeout = '30s') => ({
   type: 'commerce',
   url,
