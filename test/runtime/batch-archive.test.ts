@@ -5,28 +5,18 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { archiveTopicFor } from '../../crds/flow-state-keys.ts';
-import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
 import { eventually } from '../support/eventually.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
-import { bearerToken, kafkaFor, spawnRuntime } from './runtime-fixture.ts';
+import { commerceTestbed, kafkaFor, spawnRuntime } from './runtime-fixture.ts';
 import { flowPrefix, lastRun, runOnce, writeRunRoot, type RunFlowOptions } from './run-fixture.ts';
 
 const env = sharedEnvironment();
-const redis = new Redis(env.redisUrl);
+const testbed = commerceTestbed(env.redisUrl);
+const { redis } = testbed;
 const kafka = kafkaFor(env.kafkaBrokers);
-let commerce: CommerceDouble;
-
-beforeAll(async () => {
-  commerce = await startCommerceDouble({ bearerToken });
-});
-afterAll(async () => {
-  redis.disconnect();
-  await commerce.close();
-});
 
 const mountDir = '/mnt/exports';
 
@@ -35,7 +25,7 @@ function archivedFlow(): { options: RunFlowOptions; root: string; dir: string } 
     instanceId: uniqueName('i'),
     name: uniqueName('batch'),
     redisUrl: env.redisUrl,
-    commerceUrl: commerce.url,
+    commerceUrl: testbed.commerce.url,
     source: { file: { path: '/stock.csv', format: 'csv', keyFields: ['sku'] } },
     connection: { type: 'rest', url: 'http://127.0.0.1:9' },
     fields: {
@@ -95,7 +85,7 @@ describe('runtime batch with spec.archive', () => {
       const lines = Array.from({ length: rows }, (_, i) => `${p}-${i},wh1,${i}`);
       const text = ['sku,warehouse,onHand', ...lines].join('\n') + '\n';
       writeFileSync(join(dir, 'stock.csv'), text);
-      commerce.setLatency(5);
+      testbed.commerce.setLatency(5);
       const runtime = spawnRuntime(root, { SYNCFLOW_BATCH_DIR: mountDir }, 'batch');
       const progress = `${flowPrefix(options)}:batch`;
       await eventually(
@@ -110,7 +100,7 @@ describe('runtime batch with spec.archive', () => {
       expect(Number(await redis.hget(progress, 'rowOffset'))).toBeLessThan(rows);
       // The export is gone (the ERP cleaned its folder): only the archive has it now.
       rmSync(join(dir, 'stock.csv'));
-      commerce.setLatency(0);
+      testbed.commerce.setLatency(0);
 
       const second = await runOnce(root, 'batch', { SYNCFLOW_BATCH_DIR: mountDir });
       expect(second.code, second.output).toBe(0);
@@ -118,8 +108,8 @@ describe('runtime batch with spec.archive', () => {
       expect(second.output).toContain('resuming the import');
       let writes = 0;
       for (let i = 0; i < rows; i++) {
-        expect(commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity, `row ${i}`).toBe(i);
-        writes += commerce.state.writesOf('sourceItem', `${p}-${i}|wh1`).length;
+        expect(testbed.commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity, `row ${i}`).toBe(i);
+        writes += testbed.commerce.state.writesOf('sourceItem', `${p}-${i}|wh1`).length;
       }
       // Only the chunk in flight at the kill can be written twice.
       expect(writes - rows).toBeLessThanOrEqual(1000);
@@ -147,7 +137,7 @@ describe('runtime batch with spec.archive', () => {
           sha256: createHash('sha256').update(text).digest('hex'),
         }),
       ]);
-      expect(commerce.violations).toEqual([]);
+      expect(testbed.commerce.violations).toEqual([]);
     },
   );
 
@@ -160,7 +150,7 @@ describe('runtime batch with spec.archive', () => {
       const rows = 10_000;
       const lines = Array.from({ length: rows }, (_, i) => `${p}-${i},wh1,${i}`);
       writeFileSync(join(dir, 'stock.csv'), ['sku,warehouse,onHand', ...lines].join('\n'));
-      commerce.setLatency(20);
+      testbed.commerce.setLatency(20);
       const runtime = spawnRuntime(root, { SYNCFLOW_BATCH_DIR: mountDir }, 'batch');
       const progress = `${flowPrefix(options)}:batch`;
       await eventually(
@@ -169,7 +159,7 @@ describe('runtime batch with spec.archive', () => {
       );
       runtime.child.kill('SIGKILL');
       await runtime.exited;
-      commerce.setLatency(0);
+      testbed.commerce.setLatency(0);
       // Retention (or a person) removed the archived export before the run could resume.
       const current = JSON.parse(
         (await redis.get(`${flowPrefix(options)}:archives:current`)) ?? '{}',
@@ -187,7 +177,7 @@ describe('runtime batch with spec.archive', () => {
       expect(second.code, second.output).toBe(0);
       expect(second.output).toContain('the archived export of the unfinished run is gone');
       for (let i = 0; i < rows; i++)
-        expect(commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity, `row ${i}`).toBe(i);
+        expect(testbed.commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity, `row ${i}`).toBe(i);
       expect(await lastRun(redis, options)).toMatchObject({ result: 'succeeded', rowOffset: rows });
     },
   );

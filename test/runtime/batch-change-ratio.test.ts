@@ -4,25 +4,15 @@
 // releases one run; an export changing less than the limit imports without one.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
+import { describe, expect, it } from 'vitest';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
-import { bearerToken } from './runtime-fixture.ts';
+import { commerceTestbed } from './runtime-fixture.ts';
 import { lastRun, runOnce, writeRunRoot, type RunFlowOptions } from './run-fixture.ts';
 
 const env = sharedEnvironment();
-const redis = new Redis(env.redisUrl);
-let commerce: CommerceDouble;
-
-beforeAll(async () => {
-  commerce = await startCommerceDouble({ bearerToken });
-});
-afterAll(async () => {
-  redis.disconnect();
-  await commerce.close();
-});
+const testbed = commerceTestbed(env.redisUrl);
+const { redis } = testbed;
 
 const mountDir = '/mnt/exports';
 const rows = 200;
@@ -35,7 +25,7 @@ function stock(prefix: string, quantityOf: (i: number) => number): string {
 function quantities(prefix: string): (number | undefined)[] {
   return Array.from(
     { length: rows },
-    (_, i) => commerce.state.sourceItem(`${prefix}-${i}`, 'wh1')?.quantity,
+    (_, i) => testbed.commerce.state.sourceItem(`${prefix}-${i}`, 'wh1')?.quantity,
   );
 }
 
@@ -45,7 +35,7 @@ describe('runtime batch with guards.maxChangeRatio', () => {
       instanceId: uniqueName('i'),
       name: uniqueName('ratio'),
       redisUrl: env.redisUrl,
-      commerceUrl: commerce.url,
+      commerceUrl: testbed.commerce.url,
       source: { file: { path: '/stock.csv', format: 'csv', keyFields: ['sku'] } },
       connection: { type: 'rest', url: 'http://127.0.0.1:9' },
       fields: {
@@ -84,7 +74,7 @@ describe('runtime batch with guards.maxChangeRatio', () => {
     expect(afterWithin[5]).toBe(5);
 
     // 90% changed (a broken export zeroing most stock): refused, nothing written.
-    const writesBefore = commerce.state.writes.length;
+    const writesBefore = testbed.commerce.state.writes.length;
     writeFileSync(
       join(dir, 'stock.csv'),
       stock(p, (i) => (i % 10 === 9 ? afterWithin[i]! : 0)),
@@ -95,12 +85,12 @@ describe('runtime batch with guards.maxChangeRatio', () => {
     expect(record).toMatchObject({ result: 'guardTripped', applied: 0 });
     expect(record.message).toContain(`would change 180 of ${rows} entities`);
     expect(record.message).toContain('guards.maxChangeRatio 0.5');
-    expect(commerce.state.writes.length).toBe(writesBefore);
+    expect(testbed.commerce.state.writes.length).toBe(writesBefore);
     expect(quantities(p)).toEqual(afterWithin);
 
     // Run again without an approval: still refused.
     expect((await run()).code).toBe(4);
-    expect(commerce.state.writes.length).toBe(writesBefore);
+    expect(testbed.commerce.state.writes.length).toBe(writesBefore);
 
     // A person approves: the next run imports the export, once.
     const approved = await run({ SYNCFLOW_APPROVED_RUN: 'ticket-4711' });

@@ -4,26 +4,16 @@
 // schema drift and an empty snapshot refused before anything is written.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
-import { bearerToken, spawnRuntime } from './runtime-fixture.ts';
+import { commerceTestbed, spawnRuntime } from './runtime-fixture.ts';
 import { flowPrefix, lastRun, runOnce, writeRunRoot, type RunFlowOptions } from './run-fixture.ts';
 
 const env = sharedEnvironment();
-const redis = new Redis(env.redisUrl);
-let commerce: CommerceDouble;
-
-beforeAll(async () => {
-  commerce = await startCommerceDouble({ bearerToken });
-});
-afterAll(async () => {
-  redis.disconnect();
-  await commerce.close();
-});
+const testbed = commerceTestbed(env.redisUrl);
+const { redis } = testbed;
 
 const mountDir = '/mnt/exports';
 const fields = {
@@ -40,7 +30,7 @@ function batchFlow(
     instanceId: uniqueName('i'),
     name: uniqueName('batch'),
     redisUrl: env.redisUrl,
-    commerceUrl: commerce.url,
+    commerceUrl: testbed.commerce.url,
     source: { file: { path: '/stock.csv', format: 'csv', keyFields: ['sku'], ...file } },
     connection: { type: 'rest', url: 'http://127.0.0.1:9' },
     fields,
@@ -86,11 +76,11 @@ describe('runtime batch', () => {
     );
     const run = await runOnce(root, 'batch', { SYNCFLOW_BATCH_DIR: mountDir });
     expect(run.code, run.output).toBe(0);
-    expect(commerce.state.sourceItem(`${p}-1`, 'wh1')?.quantity).toBe(10);
-    expect(commerce.state.sourceItem(`${p}-6`, 'wh1')?.quantity).toBe(60.5);
-    expect(commerce.state.sourceItem(`${p}-7`, 'wh1')?.quantity).toBe(70);
+    expect(testbed.commerce.state.sourceItem(`${p}-1`, 'wh1')?.quantity).toBe(10);
+    expect(testbed.commerce.state.sourceItem(`${p}-6`, 'wh1')?.quantity).toBe(60.5);
+    expect(testbed.commerce.state.sourceItem(`${p}-7`, 'wh1')?.quantity).toBe(70);
     for (const bad of [2, 3, 4])
-      expect(commerce.state.sourceItem(`${p}-${bad}`, 'wh1')).toBeUndefined();
+      expect(testbed.commerce.state.sourceItem(`${p}-${bad}`, 'wh1')).toBeUndefined();
     const report = await rejected(options);
     expect(Object.keys(report).sort()).toEqual(['3', '4', '5', '6']);
     expect(report['3']).toContain('expected 3 columns, got 4');
@@ -117,7 +107,7 @@ describe('runtime batch', () => {
     writeFileSync(join(dir, 'stock.csv'), Buffer.from(text, 'latin1'));
     const run = await runOnce(root, 'batch', { SYNCFLOW_BATCH_DIR: mountDir });
     expect(run.code, run.output).toBe(0);
-    expect(commerce.state.sourceItem(`${p}-MÜHLE`, 'wh1')?.quantity).toBe(1234.5);
+    expect(testbed.commerce.state.sourceItem(`${p}-MÜHLE`, 'wh1')?.quantity).toBe(1234.5);
     expect((await lastRun(redis, options)).asOfMs).toBe(Date.parse('2026-05-19T02:00:00Z'));
   });
 
@@ -136,7 +126,7 @@ describe('runtime batch', () => {
       writeFileSync(join(dir, `stock.${format}`), body);
       const run = await runOnce(root, 'batch', { SYNCFLOW_BATCH_DIR: mountDir });
       expect(run.code, run.output).toBe(0);
-      expect(commerce.state.sourceItem(`${p}-2`, 'wh1')?.quantity, run.output).toBe(4);
+      expect(testbed.commerce.state.sourceItem(`${p}-2`, 'wh1')?.quantity, run.output).toBe(4);
     }
   });
 
@@ -152,7 +142,7 @@ describe('runtime batch', () => {
     expect(record.result).toBe('schemaDrift');
     expect(record.message).toContain('onHand is not a number');
     for (let i = 0; i < 10; i++)
-      expect(commerce.state.sourceItem(`${p}-${i}`, 'wh1')).toBeUndefined();
+      expect(testbed.commerce.state.sourceItem(`${p}-${i}`, 'wh1')).toBeUndefined();
   });
 
   it('writes nothing for a renamed column and names it', async () => {
@@ -163,16 +153,16 @@ describe('runtime batch', () => {
     const record = await lastRun(redis, options);
     expect(record).toMatchObject({ result: 'schemaDrift' });
     expect(record.message).toContain('quantity reads onHand');
-    expect(commerce.state.sourceItem(`${p}-1`, 'wh1')).toBeUndefined();
+    expect(testbed.commerce.state.sourceItem(`${p}-1`, 'wh1')).toBeUndefined();
   });
 
   it('refuses an empty snapshot until an approval token releases one run', async () => {
     const { options, root, dir } = batchFlow({});
     writeFileSync(join(dir, 'stock.csv'), 'sku,warehouse,onHand\n');
-    const writesBefore = commerce.state.writes.length;
+    const writesBefore = testbed.commerce.state.writes.length;
     expect((await runOnce(root, 'batch', { SYNCFLOW_BATCH_DIR: mountDir })).code).toBe(4);
     expect(await lastRun(redis, options)).toMatchObject({ result: 'guardTripped', records: 0 });
-    expect(commerce.state.writes.length).toBe(writesBefore);
+    expect(testbed.commerce.state.writes.length).toBe(writesBefore);
     const approved = { SYNCFLOW_BATCH_DIR: mountDir, SYNCFLOW_APPROVED_RUN: 'approve-1' };
     expect((await runOnce(root, 'batch', approved)).code).toBe(0);
     expect(await lastRun(redis, options)).toMatchObject({
@@ -195,7 +185,7 @@ describe('runtime batch', () => {
         bad.has(i) ? `${p}-${i},wh1,n/a` : `${p}-${i},wh1,${i}`,
       );
       writeFileSync(join(dir, 'stock.csv'), ['sku,warehouse,onHand', ...lines].join('\n'));
-      commerce.setLatency(5);
+      testbed.commerce.setLatency(5);
       const runtime = spawnRuntime(root, { SYNCFLOW_BATCH_DIR: mountDir }, 'batch');
       const progress = `${flowPrefix(options)}:batch`;
       await eventually(
@@ -209,16 +199,16 @@ describe('runtime batch', () => {
       expect((await runtime.exited).signal).toBe('SIGKILL');
       const killedAt = Number(await redis.hget(progress, 'rowOffset'));
       expect(killedAt).toBeLessThan(rows);
-      commerce.setLatency(0);
+      testbed.commerce.setLatency(0);
       const second = await runOnce(root, 'batch', { SYNCFLOW_BATCH_DIR: mountDir });
       expect(second.code, second.output).toBe(0);
       expect(second.output).toContain('resuming the import');
       let writes = 0;
       for (let i = 0; i < rows; i++) {
-        const item = commerce.state.sourceItem(`${p}-${i}`, 'wh1');
+        const item = testbed.commerce.state.sourceItem(`${p}-${i}`, 'wh1');
         if (bad.has(i)) expect(item).toBeUndefined();
         else expect(item?.quantity, `row ${i}`).toBe(i);
-        const count = commerce.state.writesOf('sourceItem', `${p}-${i}|wh1`).length;
+        const count = testbed.commerce.state.writesOf('sourceItem', `${p}-${i}|wh1`).length;
         // A row written just before the kill, but not yet recorded, is written again once.
         expect(count).toBeLessThanOrEqual(2);
         writes += count;

@@ -2,27 +2,17 @@
 // OData v4 double, the Commerce double and real Redis: a delta holding most of the entities the
 // flow already wrote stops with GuardTripped and writes nothing until a run is approved; rows
 // the overlap window re-reads unchanged are not changes.
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
+import { describe, expect, it } from 'vitest';
 import { startErpDouble } from '../doubles/erp/erp-double.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
 import { dialects } from './poll-dialects.ts';
 import { erpToken, lastRun, runOnce, writeRunRoot, type RunFlowOptions } from './run-fixture.ts';
-import { bearerToken } from './runtime-fixture.ts';
+import { commerceTestbed } from './runtime-fixture.ts';
 
 const env = sharedEnvironment();
-const redis = new Redis(env.redisUrl);
-let commerce: CommerceDouble;
-
-beforeAll(async () => {
-  commerce = await startCommerceDouble({ bearerToken });
-});
-afterAll(async () => {
-  redis.disconnect();
-  await commerce.close();
-});
+const testbed = commerceTestbed(env.redisUrl);
+const { redis } = testbed;
 
 const odata = (() => {
   const dialect = dialects.find((d) => d.dialect === 'odata-v4');
@@ -41,7 +31,7 @@ async function guardedPoll(name: string, maxChangeRatio: number) {
     instanceId: uniqueName('i'),
     name: uniqueName(name),
     redisUrl: env.redisUrl,
-    commerceUrl: commerce.url,
+    commerceUrl: testbed.commerce.url,
     source: odata.source,
     connection: { type: odata.connectionType, url: erp.url },
     fields: odata.fields,
@@ -57,8 +47,9 @@ async function guardedPoll(name: string, maxChangeRatio: number) {
     put: (i: number, onHand: number, modifiedMs: number) =>
       erp.store.put(...odata.row(p, i, onHand), modifiedMs),
     quantity: (i: number): number | undefined =>
-      commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity,
-    writes: (i: number): number => commerce.state.writesOf('sourceItem', `${p}-${i}|wh1`).length,
+      testbed.commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity,
+    writes: (i: number): number =>
+      testbed.commerce.state.writesOf('sourceItem', `${p}-${i}|wh1`).length,
   };
 }
 
@@ -73,13 +64,13 @@ describe('runtime poll with guards.maxChangeRatio', () => {
       expect(quantity(9)).toBe(109);
 
       for (let i = 0; i < 9; i++) put(i, 0, base + 10_000);
-      const writesBefore = commerce.state.writes.length;
+      const writesBefore = testbed.commerce.state.writes.length;
       const refused = await runOnce(root, 'poll');
       expect(refused.code, refused.output).toBe(4);
       const record = await lastRun(redis, options);
       expect(record).toMatchObject({ result: 'guardTripped', applied: 0 });
       expect(record.message).toContain('of 10 entities');
-      expect(commerce.state.writes.length).toBe(writesBefore);
+      expect(testbed.commerce.state.writes.length).toBe(writesBefore);
       expect(quantity(0)).toBe(100);
 
       const approved = await runOnce(root, 'poll', { SYNCFLOW_APPROVED_RUN: 'change-77' });
@@ -120,14 +111,14 @@ describe('runtime poll with guards.maxChangeRatio', () => {
 
       // A real mass change behind the same overlap: stopped, nothing written.
       for (let i = 0; i < 9; i++) put(i, 1, base + 20_000);
-      const writesBefore = commerce.state.writes.length;
+      const writesBefore = testbed.commerce.state.writes.length;
       const refused = await runOnce(root, 'poll');
       expect(refused.code, refused.output).toBe(4);
       const record = await lastRun(redis, options);
       expect(record).toMatchObject({ result: 'guardTripped', applied: 0 });
       expect(record.message).toMatch(/the poll would change (at least )?\d+ of 10 entities/);
       expect(record.message).toContain('syncflow.io/approve');
-      expect(commerce.state.writes.length).toBe(writesBefore);
+      expect(testbed.commerce.state.writes.length).toBe(writesBefore);
       expect(quantity(0)).toBe(100);
 
       const approved = await runOnce(root, 'poll', { SYNCFLOW_APPROVED_RUN: 'mass-1' });

@@ -6,10 +6,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { secretDirFor } from '../../crds/flow-config.ts';
-import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
 import { startErpDouble } from '../doubles/erp/erp-double.ts';
 import { eventually } from '../support/eventually.ts';
 import { sharedEnvironment } from '../support/environment.ts';
@@ -18,6 +16,7 @@ import { dialects } from './poll-dialects.ts';
 import { erpToken, runOnce } from './run-fixture.ts';
 import {
   bearerToken,
+  commerceTestbed,
   createTopics,
   kafkaFor,
   produce,
@@ -27,16 +26,8 @@ import {
 
 const env = sharedEnvironment();
 const kafka = kafkaFor(env.kafkaBrokers);
-const redis = new Redis(env.redisUrl);
-let commerce: CommerceDouble;
-
-beforeAll(async () => {
-  commerce = await startCommerceDouble({ bearerToken });
-});
-afterAll(async () => {
-  redis.disconnect();
-  await commerce.close();
-});
+const testbed = commerceTestbed(env.redisUrl);
+const { redis } = testbed;
 
 const odata = dialects.find((d) => d.dialect === 'odata-v4');
 if (!odata) throw new Error('no odata-v4 dialect');
@@ -87,7 +78,7 @@ function writeEventFlow(
       commerce: {
         spec: {
           type: 'commerce',
-          url: commerce.url,
+          url: testbed.commerce.url,
           auth: { bearer: { secretRef: { name: 'commerce-token' } } },
           commerce: { storeCode: 'all' },
         },
@@ -137,9 +128,9 @@ describe('the sweep poll of an event flow', () => {
     const p = uniqueName('W');
     const keys = Array.from({ length: 6 }, (_, i) => odata.row(p, i, 100 + i)[0]);
     const quantity = (i: number): number | undefined =>
-      commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity;
+      testbed.commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity;
     const writes = (i: number): number =>
-      commerce.state.writesOf('sourceItem', `${p}-${i}|wh1`).length;
+      testbed.commerce.state.writesOf('sourceItem', `${p}-${i}|wh1`).length;
     try {
       for (let i = 0; i < 6; i++) erp.store.put(...odata.row(p, i, 100 + i));
       // The ERP notifies five of the six entities; the sixth event is never sent.
@@ -206,7 +197,7 @@ describe('the sweep poll of an event flow', () => {
     const p = uniqueName('G');
     const keys = Array.from({ length: 10 }, (_, i) => odata.row(p, i, 100 + i)[0]);
     const quantity = (i: number): number | undefined =>
-      commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity;
+      testbed.commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity;
     const runs = `sf:${ids.instanceId}:shop/${ids.name}:runs`;
     const lastSweep = async (): Promise<Record<string, unknown>> =>
       JSON.parse((await redis.lindex(runs, 0)) ?? '{}') as Record<string, unknown>;
@@ -236,7 +227,7 @@ describe('the sweep poll of an event flow', () => {
 
       // The ERP changes eight entities and notifies none: the events were lost en masse.
       for (let i = 0; i < 8; i++) erp.store.put(...odata.row(p, i, 0), Date.now() + 1000);
-      const writesBefore = commerce.state.writes.length;
+      const writesBefore = testbed.commerce.state.writes.length;
       const refused = await runOnce(root, 'poll');
       expect(refused.code, refused.output).toBe(4);
       const record = await lastSweep();
@@ -245,7 +236,7 @@ describe('the sweep poll of an event flow', () => {
         /the sweep poll would change (at least )?\d+ of 10 entities/,
       );
       expect(record['message']).toContain('syncflow.io/approve');
-      expect(commerce.state.writes.length).toBe(writesBefore);
+      expect(testbed.commerce.state.writes.length).toBe(writesBefore);
       expect(quantity(0)).toBe(100);
 
       const approved = await runOnce(root, 'poll', { SYNCFLOW_APPROVED_RUN: 'sweep-1' });

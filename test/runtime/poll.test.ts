@@ -2,14 +2,12 @@
 // the rows changed since the cursor — rows sharing a timestamp across a page boundary, rows
 // changed while the poll pages (an offset-paging server would shift them past the poll), and a
 // late commit behind the cursor (caught by the overlap on the next run), each written once.
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
+import { describe, expect, it } from 'vitest';
 import { startErpDouble, type ErpDialect, type ErpDouble } from '../doubles/erp/erp-double.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
 import { eventually } from '../support/eventually.ts';
-import { bearerToken, spawnRuntime, stopRuntime } from './runtime-fixture.ts';
+import { commerceTestbed, spawnRuntime, stopRuntime } from './runtime-fixture.ts';
 import { dialects, type DialectCase } from './poll-dialects.ts';
 import {
   erpToken,
@@ -21,16 +19,8 @@ import {
 } from './run-fixture.ts';
 
 const env = sharedEnvironment();
-const redis = new Redis(env.redisUrl);
-let commerce: CommerceDouble;
-
-beforeAll(async () => {
-  commerce = await startCommerceDouble({ bearerToken });
-});
-afterAll(async () => {
-  redis.disconnect();
-  await commerce.close();
-});
+const testbed = commerceTestbed(env.redisUrl);
+const { redis } = testbed;
 
 async function setup(
   dialect: DialectCase,
@@ -46,7 +36,7 @@ async function setup(
     instanceId: uniqueName('i'),
     name: uniqueName('poll'),
     redisUrl: env.redisUrl,
-    commerceUrl: commerce.url,
+    commerceUrl: testbed.commerce.url,
     source: dialect.source,
     connection: { type: dialect.connectionType, url: erp.url },
     fields: dialect.fields,
@@ -86,7 +76,7 @@ describe.each(dialects)('runtime poll against the $dialect double', (dialect) =>
       expect(first.code, first.output).toBe(0);
       erp.afterPage = undefined;
       const quantity = (i: number): number | undefined =>
-        commerce.state.sourceItem(`${prefix}-${i}`, 'wh1')?.quantity;
+        testbed.commerce.state.sourceItem(`${prefix}-${i}`, 'wh1')?.quantity;
       for (const i of [0, 2, 4, 5, 6, 7, 8, 10, 11]) expect(quantity(i), `row ${i}`).toBe(100 + i);
       expect(quantity(1)).toBe(501);
       expect(quantity(9)).toBe(509);
@@ -104,7 +94,7 @@ describe.each(dialects)('runtime poll against the $dialect double', (dialect) =>
 
       // Each value reached Commerce once: the overlap re-reads were dropped by the gate.
       for (let i = 0; i < 12; i++) {
-        const writes = commerce.state.writesOf('sourceItem', `${prefix}-${i}|wh1`).length;
+        const writes = testbed.commerce.state.writesOf('sourceItem', `${prefix}-${i}|wh1`).length;
         expect(writes, `writes of row ${i}`).toBe(i === 1 || i === 3 ? 2 : 1);
       }
       const lastSuccessful = JSON.parse(
@@ -132,7 +122,7 @@ describe.each(dialects)('runtime poll against the $dialect double', (dialect) =>
       expect(record.result).toBe('schemaDrift');
       expect(record.message).toContain(dialect.quantityField);
       for (let i = 0; i < 3; i++)
-        expect(commerce.state.sourceItem(`${prefix}-${i}`, 'wh1')).toBeUndefined();
+        expect(testbed.commerce.state.sourceItem(`${prefix}-${i}`, 'wh1')).toBeUndefined();
       expect(await redis.get(`${flowPrefix(options)}:cursor`)).toBeNull();
     } finally {
       await erp.close();
@@ -158,7 +148,7 @@ describe('runtime poll as a continuous poller (plan.pollIntervalSeconds)', () =>
       erp.store.put(key, fields);
     };
     const quantity = (i: number): number | undefined =>
-      commerce.state.sourceItem(`${prefix}-${i}`, 'wh1')?.quantity;
+      testbed.commerce.state.sourceItem(`${prefix}-${i}`, 'wh1')?.quantity;
     try {
       put(0, 10);
       put(1, 5000);

@@ -8,28 +8,18 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { archiveTopicFor } from '../../crds/flow-state-keys.ts';
 import type { ArchiveEntry } from '../../runtime/modes/replay-archives.ts';
-import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
-import { bearerToken, kafkaFor, spawnRuntime } from './runtime-fixture.ts';
+import { commerceTestbed, kafkaFor, spawnRuntime } from './runtime-fixture.ts';
 import { flowPrefix, lastRun, runOnce, writeRunRoot, type RunFlowOptions } from './run-fixture.ts';
 
 const env = sharedEnvironment();
-const redis = new Redis(env.redisUrl);
+const testbed = commerceTestbed(env.redisUrl);
+const { redis } = testbed;
 const kafka = kafkaFor(env.kafkaBrokers);
-let commerce: CommerceDouble;
-
-beforeAll(async () => {
-  commerce = await startCommerceDouble({ bearerToken });
-});
-afterAll(async () => {
-  redis.disconnect();
-  await commerce.close();
-});
 
 const mountDir = '/mnt/exports';
 const runEnv = { SYNCFLOW_BATCH_DIR: mountDir };
@@ -47,7 +37,7 @@ function batchFlow(archive: { keepRuns?: number } | false = {}): {
     instanceId: uniqueName('i'),
     name: uniqueName('batch'),
     redisUrl: env.redisUrl,
-    commerceUrl: commerce.url,
+    commerceUrl: testbed.commerce.url,
     source: { file: { path: '/stock.csv', format: 'csv', keyFields: ['sku'] } },
     connection: { type: 'rest', url: 'http://127.0.0.1:9' },
     fields: {
@@ -119,7 +109,7 @@ describe('runtime replay of a batch flow archived in Kafka', () => {
     const { options, root, dir } = batchFlow();
     const p = uniqueName('BR');
     const quantityOf = (i: number): number | undefined =>
-      commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity;
+      testbed.commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity;
     const first = exportOf(p, 5, t1, 10);
     writeFileSync(join(dir, 'stock.csv'), first);
     const run1 = await runOnce(root, 'batch', runEnv);
@@ -147,7 +137,7 @@ describe('runtime replay of a batch flow archived in Kafka', () => {
     // The export changes again but is never imported, then disappears: a replay must not read it.
     writeFileSync(join(dir, 'stock.csv'), exportOf(p, 5, t2, 90));
     // A Commerce restore loses the writes; the gate still knows them.
-    for (let i = 0; i < 5; i++) commerce.state.deleteSourceItem(`${p}-${i}`, 'wh1');
+    for (let i = 0; i < 5; i++) testbed.commerce.state.deleteSourceItem(`${p}-${i}`, 'wh1');
 
     const gaps = await replay(root, { id: 'gaps.1', from: beforeT1 });
     expect(gaps.code, gaps.output).toBe(0);
@@ -161,7 +151,7 @@ describe('runtime replay of a batch flow archived in Kafka', () => {
     });
     expect(quantityOf(0)).toBeUndefined();
 
-    const writesBefore = commerce.state.writes.length;
+    const writesBefore = testbed.commerce.state.writes.length;
     const again = await replay(root, { id: 'reapply.1', from: beforeT1, mode: 'reapply' });
     expect(again.code, again.output).toBe(0);
     for (let i = 0; i < 3; i++) expect(quantityOf(i)).toBe(20 + i);
@@ -178,12 +168,12 @@ describe('runtime replay of a batch flow archived in Kafka', () => {
     });
     expect(progress['message']).toContain('re-imported 8 rows of 2 archived exports');
     // The older export never wrote over the newer one: five writes, each the newest value.
-    expect(commerce.state.writes.length - writesBefore).toBe(5);
+    expect(testbed.commerce.state.writes.length - writesBefore).toBe(5);
 
     // Run again with the same id: handled, nothing re-imported.
     expect((await replay(root, { id: 'reapply.1', from: beforeT1, mode: 'reapply' })).code).toBe(0);
-    expect(commerce.state.writes.length - writesBefore).toBe(5);
-    expect(commerce.violations).toEqual([]);
+    expect(testbed.commerce.state.writes.length - writesBefore).toBe(5);
+    expect(testbed.commerce.violations).toEqual([]);
   });
 
   it('keeps the last keepRuns runs: refuses a from before them, re-imports from a later one', async () => {
@@ -204,7 +194,7 @@ describe('runtime replay of a batch flow archived in Kafka', () => {
       `from ${beforeT1} is before the oldest archived export: the export as of ${t1} was imported but is not archived`,
     );
 
-    for (let i = 0; i < 4; i++) commerce.state.deleteSourceItem(`${p}-${i}`, 'wh1');
+    for (let i = 0; i < 4; i++) testbed.commerce.state.deleteSourceItem(`${p}-${i}`, 'wh1');
     const later = await replay(root, { id: 'later.1', from: betweenT1T2, mode: 'reapply' });
     expect(later.code, later.output).toBe(0);
     expect(await progressOf(options, 'later.1')).toMatchObject({
@@ -213,8 +203,8 @@ describe('runtime replay of a batch flow archived in Kafka', () => {
       applied: '2',
     });
     for (let i = 0; i < 2; i++)
-      expect(commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity).toBe(20 + i);
-    expect(commerce.state.sourceItem(`${p}-2`, 'wh1')).toBeUndefined();
+      expect(testbed.commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity).toBe(20 + i);
+    expect(testbed.commerce.state.sourceItem(`${p}-2`, 'wh1')).toBeUndefined();
   });
 
   it('refuses a from before an import that had no archive', async () => {
@@ -245,14 +235,14 @@ describe('runtime replay of a batch flow archived in Kafka', () => {
     const tampered = { ...entry2, sha256: 'f'.repeat(64) };
     await redis.zrem(key, (await redis.zrange(key, '1', '1'))[0] ?? '');
     await redis.zadd(key, entry2.asOfMs, JSON.stringify(tampered));
-    const writesBefore = commerce.state.writes.length;
+    const writesBefore = testbed.commerce.state.writes.length;
     await expectRefused(
       options,
       await replay(root, { id: 'sum.1', from: betweenT1T2, mode: 'reapply' }),
       'sum.1',
       `checksum mismatch in the archive of run ${entry2.runId}`,
     );
-    expect(commerce.state.writes.length).toBe(writesBefore);
+    expect(testbed.commerce.state.writes.length).toBe(writesBefore);
 
     // Retention removes the first run's chunks: the log of the topic starts after them.
     const admin = kafka.admin();
@@ -269,6 +259,6 @@ describe('runtime replay of a batch flow archived in Kafka', () => {
       'gone.1',
       `from ${beforeT1} is before the start of the archive: the export as of ${t1} (run ${entry1.runId}) was at offsets ${entry1.firstOffset}-${entry1.lastOffset} of ${entry1.topic} partition ${entry1.partition}, whose log now starts at ${entry1.lastOffset + 1} (retention removed it)`,
     );
-    expect(commerce.state.writes.length).toBe(writesBefore);
+    expect(testbed.commerce.state.writes.length).toBe(writesBefore);
   });
 });

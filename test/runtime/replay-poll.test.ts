@@ -2,14 +2,12 @@
 // Commerce double: a replay re-reads the rows changed since `from` in a run of its own, with its
 // own cursor (the live poll's cursor does not move), through the flow's gate — fillGaps finds
 // them applied, reapply brings a restored Commerce back — and completes once.
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
+import { describe, expect, it } from 'vitest';
 import { startErpDouble, type ErpDialect, type ErpDouble } from '../doubles/erp/erp-double.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
 import { dialects, type DialectCase } from './poll-dialects.ts';
-import { bearerToken, spawnRuntime } from './runtime-fixture.ts';
+import { commerceTestbed, spawnRuntime } from './runtime-fixture.ts';
 import {
   erpToken,
   flowPrefix,
@@ -20,16 +18,8 @@ import {
 } from './run-fixture.ts';
 
 const env = sharedEnvironment();
-const redis = new Redis(env.redisUrl);
-let commerce: CommerceDouble;
-
-beforeAll(async () => {
-  commerce = await startCommerceDouble({ bearerToken });
-});
-afterAll(async () => {
-  redis.disconnect();
-  await commerce.close();
-});
+const testbed = commerceTestbed(env.redisUrl);
+const { redis } = testbed;
 
 async function replay(
   root: string,
@@ -58,7 +48,7 @@ async function pollFlow(): Promise<{ erp: ErpDouble; options: RunFlowOptions; ro
     instanceId: uniqueName('i'),
     name: uniqueName('poll'),
     redisUrl: env.redisUrl,
-    commerceUrl: commerce.url,
+    commerceUrl: testbed.commerce.url,
     source: dialect.source,
     connection: { type: dialect.connectionType, url: erp.url },
     fields: dialect.fields,
@@ -83,7 +73,7 @@ describe('runtime replay of a poll flow', () => {
       erp.store.put(key, fields, modifiedMs);
     };
     const quantityOf = (i: number): number | undefined =>
-      commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity;
+      testbed.commerce.state.sourceItem(`${p}-${i}`, 'wh1')?.quantity;
     // ERPs keep change times to the second.
     const now = Math.floor(Date.now() / 1000) * 1000;
     // Rows 0-2 changed an hour ago, rows 3-7 ten minutes ago.
@@ -96,7 +86,7 @@ describe('runtime replay of a poll flow', () => {
       const liveCursor = await redis.get(cursorKey);
       expect(liveCursor).toContain('modifiedMs');
       // A Commerce restore loses the writes; the gate still knows them.
-      for (let i = 0; i < 8; i++) commerce.state.deleteSourceItem(`${p}-${i}`, 'wh1');
+      for (let i = 0; i < 8; i++) testbed.commerce.state.deleteSourceItem(`${p}-${i}`, 'wh1');
       const from = new Date(now - 1_200_000).toISOString();
 
       const gaps = await replay(root, { id: 'gaps.1', from });
@@ -125,10 +115,10 @@ describe('runtime replay of a poll flow', () => {
       expect(await lastRun(redis, options)).toMatchObject({ result: 'succeeded', applied: 1 });
 
       // The finished replay is not run again.
-      const writes = commerce.state.writes.length;
+      const writes = testbed.commerce.state.writes.length;
       expect((await replay(root, { id: 'reapply.1', from, mode: 'reapply' })).code).toBe(0);
-      expect(commerce.state.writes.length).toBe(writes);
-      expect(commerce.violations).toEqual([]);
+      expect(testbed.commerce.state.writes.length).toBe(writes);
+      expect(testbed.commerce.violations).toEqual([]);
     } finally {
       await erp.close();
     }

@@ -6,10 +6,39 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Message } from 'kafkajs';
+import { afterAll, beforeAll } from 'vitest';
 import { secretDirFor } from '../../crds/flow-config.ts';
+import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
 
 export const bearerToken = 'integration-token';
+
+export interface CommerceTestbed {
+  redis: Redis;
+  /** The Commerce double of the test file, started before its tests. */
+  readonly commerce: CommerceDouble;
+}
+
+/** A Redis client and the Commerce double for one test file: started before its tests, closed after. */
+export function commerceTestbed(redisUrl: string): CommerceTestbed {
+  const redis = new Redis(redisUrl);
+  let commerce: CommerceDouble | undefined;
+  beforeAll(async () => {
+    commerce = await startCommerceDouble({ bearerToken });
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await commerce?.close();
+  });
+  return {
+    redis,
+    get commerce(): CommerceDouble {
+      if (!commerce) throw new Error('the Commerce double starts in beforeAll');
+      return commerce;
+    },
+  };
+}
 
 export interface FlowFixtureOptions {
   instanceId: string;
