@@ -19,7 +19,7 @@ import {
 } from './controller/manager.ts';
 import { FlowMetrics } from './controller/flow-metrics.ts';
 import { replayControllerFor } from './controller/replay-controller.ts';
-import { syncFlowControllerFor } from './controller/syncflow-controller.ts';
+import { sharedWithReplays, syncFlowControllerFor } from './controller/syncflow-controller.ts';
 import { systemClock } from './clock.ts';
 import { createKubeClient, type KubeClient } from './kube/client.ts';
 import { ConnectionClients, FlowStateReader } from './state/flow-state.ts';
@@ -81,6 +81,7 @@ function controllersFor(deps: ControllerDeps): Controllers {
       clients: deps.connectionClients,
       instanceId: config.instanceId,
     }),
+    shared: sharedWithReplays(syncFlow.caches),
   });
   return {
     informers: [...syncFlow.informers, ...replay.informers],

@@ -1,12 +1,12 @@
 // The SyncFlowReplay controller: informers for replays, flows, connections and the replays' Jobs
-// (label managed-by), mapped onto replay keys — a Job to its owning replay, a flow to the replays
+// (label managed-by; the SyncFlow controller's own when both run in one process), mapped onto replay keys — a Job to its owning replay, a flow to the replays
 // of its namespace that name it (a replay waiting for its flow starts when it appears) — and the
 // replay reconciler behind one work queue. main.ts and the tests assemble it the same way.
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.ts';
 import { EventRecorder, jobs, managedBySelector, type KubeClient } from '../kube/client.ts';
 import { Controller } from './controller.ts';
-import { Informer } from './informer.ts';
+import { Informer, type InformerOptions } from './informer.ts';
 import type { OperatorMetrics } from './metrics.ts';
 import { keyOf, type Change } from './object-cache.ts';
 import {
@@ -35,6 +35,12 @@ export interface ReplayControllerOptions {
   identity: string;
   progress?: ReplayProgressReader | undefined;
   clock?: Clock;
+  /**
+   * The SyncFlow controller's informers for flows, connections and Jobs, when it runs in the same
+   * process: one watch and one cache of each kind instead of two. None: the replay controller
+   * starts its own.
+   */
+  shared?: Pick<ReplayCaches, 'flows' | 'connections' | 'jobs'>;
 }
 
 export interface ReplayController {
@@ -42,16 +48,23 @@ export interface ReplayController {
   controller: Controller;
 }
 
-export function replayControllerFor(options: ReplayControllerOptions): ReplayController {
-  const { client, log } = options;
-  const clock = options.clock ?? systemClock;
-  const scope = { client, log, namespace: options.namespace || undefined, clock };
-  const caches: ReplayCaches = {
-    replays: new Informer<ReplayObjectInCache>({ ...scope, resource: syncFlowReplays }),
+function ownCaches(
+  scope: Pick<InformerOptions, 'client' | 'log' | 'namespace' | 'clock'>,
+): Pick<ReplayCaches, 'flows' | 'connections' | 'jobs'> {
+  return {
     flows: new Informer<SyncFlowObject>({ ...scope, resource: syncFlows }),
     connections: new Informer({ ...scope, resource: syncConnections }),
     jobs: new Informer({ ...scope, resource: jobs, labelSelector: managedBySelector }),
   };
+}
+
+export function replayControllerFor(options: ReplayControllerOptions): ReplayController {
+  const { client, log } = options;
+  const clock = options.clock ?? systemClock;
+  const scope = { client, log, namespace: options.namespace || undefined, clock };
+  const replays = new Informer<ReplayObjectInCache>({ ...scope, resource: syncFlowReplays });
+  const own = options.shared ? undefined : ownCaches(scope);
+  const caches: ReplayCaches = { replays, ...(options.shared ?? own!) };
   const replaysOfFlow = (change: Change): string[] => {
     const namespace = change.object.metadata?.namespace;
     const name = change.object.metadata?.name;
@@ -90,10 +103,8 @@ export function replayControllerFor(options: ReplayControllerOptions): ReplayCon
     .watches(caches.jobs, ownerKeys({ group: syncFlowReplays.group, kind: syncFlowReplays.kind }))
     .watches(caches.flows, replaysOfFlow);
   const informers = [
-    caches.replays,
-    caches.flows,
-    caches.connections,
-    caches.jobs,
+    replays,
+    ...(own ? [own.flows, own.connections, own.jobs] : []),
   ] as unknown as Informer<never>[];
   return { informers, controller };
 }

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.ts';
 import {
   EventRecorder,
+  jobs,
   managedBySelector,
   type KubeClient,
   type KubernetesObject,
@@ -166,6 +167,15 @@ function cachesFor(
     transform: podStatusOnly,
   });
   return { flows, connections, children, pods: podInformer };
+}
+
+/** The caches the replay controller reads too: flows, connections and the Jobs. */
+export function sharedWithReplays(
+  caches: SyncFlowCaches,
+): Pick<SyncFlowCaches, 'flows' | 'connections'> & { jobs: Informer } {
+  const jobCache = caches.children.get(jobs.kind);
+  if (!jobCache) throw new Error('the SyncFlow controller keeps no Job cache');
+  return { flows: caches.flows, connections: caches.connections, jobs: jobCache };
 }
 
 export function syncFlowControllerFor(options: SyncFlowControllerOptions): SyncFlowController {

@@ -3,12 +3,13 @@
 // releasing the lease.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { CoordinationV1Api } from '@kubernetes/client-node';
+import { CoordinationV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installCrds } from '../../api/api-server.ts';
 import { eventually } from '../../support/eventually.ts';
 import { sharedEnvironment } from '../../support/environment.ts';
 import { uniqueName } from '../../support/unique-name.ts';
+import { exampleObjects } from '../syncflow-operator.ts';
 import { createNamespace, deleteNamespace, kubeConfigFrom } from './gadget-operator.ts';
 
 function freePort(): Promise<number> {
@@ -100,6 +101,47 @@ describe('operator/main.ts', () => {
       expect(await run.exited).toBe(0);
       const released = await leases.readNamespacedLease({ namespace, name: 'syncflow-operator' });
       expect(released.spec?.holderIdentity).toBe('');
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  // The replay controller reads flows from the SyncFlow controller's cache in this process: a
+  // replay waiting for its flow hears of the flow through that shared informer.
+  it('runs the replay controller on the flows the SyncFlow controller watches', async () => {
+    const [probePort, metricsPort] = [await freePort(), await freePort()];
+    const run = runMain(
+      ['--probe-port', String(probePort), '--metrics-port', String(metricsPort)],
+      { KUBECONFIG: kubeconfig, SYNCFLOW_NAMESPACE: namespace, SYNCFLOW_LEADER_ELECT: 'false' },
+    );
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const group = { group: 'syncflow.io', version: 'v1alpha1', namespace };
+    const [replay] = exampleObjects('replay/inventory-fast-since-0600.yaml');
+    const [flow] = exampleObjects('flow-inventory-fast.yaml');
+    const replayMessage = async (): Promise<string> => {
+      const object = (await custom.getNamespacedCustomObjectStatus({
+        ...group,
+        plural: 'syncflowreplays',
+        name: replay!.metadata!.name!,
+      })) as { status?: { message?: string } };
+      return object.status?.message ?? '';
+    };
+    try {
+      await custom.createNamespacedCustomObject({
+        ...group,
+        plural: 'syncflowreplays',
+        body: replay,
+      });
+      await eventually(async () =>
+        expect(await replayMessage()).toContain('SyncFlow inventory-fast does not exist'),
+      );
+      await custom.createNamespacedCustomObject({ ...group, plural: 'syncflows', body: flow });
+      // No SyncConnections in this namespace: the flow is Stalled, and the replay says why.
+      await eventually(async () =>
+        expect(await replayMessage()).toMatch(
+          /SyncFlow inventory-fast cannot be planned: .*no SyncConnection named/,
+        ),
+      );
     } finally {
       run.child.kill('SIGKILL');
     }
