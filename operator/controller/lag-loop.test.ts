@@ -26,7 +26,10 @@ const unreachable: FlowFacts = {
   problems: [{ source: 'redis', message: 'read Redis of connection redis: ENOTFOUND' }],
 };
 
-function setUp(status: SyncFlowStatus | undefined, options: { deleted?: boolean } = {}) {
+function setUp(
+  status: SyncFlowStatus | undefined,
+  options: { deleted?: boolean; spec?: Record<string, unknown> } = {},
+) {
   const reads: FlowStateRequest[] = [];
   const queued: string[] = [];
   const lag: FlowLag = {
@@ -45,7 +48,7 @@ function setUp(status: SyncFlowStatus | undefined, options: { deleted?: boolean 
   };
   const flow: SyncFlowObject = {
     metadata: { namespace: 'ns', name: 'f', generation: 1 },
-    spec,
+    spec: options.spec ?? spec,
     ...(status ? { status } : {}),
   };
   const reconcile = lagLoopReconciler({
@@ -59,11 +62,37 @@ function setUp(status: SyncFlowStatus | undefined, options: { deleted?: boolean 
 }
 
 describe('the lag loop', () => {
-  it('does not read a flow that is not planned yet, and looks again one refresh later', async () => {
-    const { reads, queued, run } = setUp(undefined);
+  it('reads a new flow for the pattern its plan will choose and keeps the facts for its first reconcile', async () => {
+    const { lag, reads, queued, run } = setUp(undefined);
     expect(await run()).toEqual({ requeueAfterMs: 10_000 });
-    expect(reads).toEqual([]);
+    // maxLag 5m on an OData source: a poll.
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toMatchObject({ pattern: 'poll', stateConnection: 'redis' });
+    expect(lag.measured.get('ns/f')).toEqual({ pattern: 'poll', facts: unreachable });
+    // Its first reconcile is queued already: handing it over again would only repeat it.
     expect(queued).toEqual([]);
+    expect(lag.allowances.size).toBe(0);
+  });
+
+  it('does not read a new flow whose spec cannot be planned, nor a stalled flow', async () => {
+    const invalid = setUp(undefined, { spec: { ...spec, maxLag: 'soon' } });
+    await invalid.run();
+    const stalled = setUp({
+      observedGeneration: 1,
+      conditions: [
+        {
+          type: 'Stalled',
+          status: 'True',
+          reason: 'InvalidSpec',
+          message: 'maxLag: write a duration',
+          observedGeneration: 1,
+          lastTransitionTime: '2026-01-01T00:00:00Z',
+        },
+      ],
+    });
+    expect(await stalled.run()).toEqual({ requeueAfterMs: 10_000 });
+    expect([...invalid.reads, ...stalled.reads]).toEqual([]);
+    expect(invalid.lag.measured.size + stalled.lag.measured.size).toBe(0);
   });
 
   it('reads a planned flow, keeps the facts and hands it to the reconcile when a condition changes', async () => {

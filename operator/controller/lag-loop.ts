@@ -1,7 +1,8 @@
 // The lag loop: its own work queue and workers measure each planned SyncFlow every `refreshMs`
 // and when its workload or pods change, apart from the SyncFlow reconcile. Reads from a flow's Redis and Kafka (up to their deadline
 // when those are away) never hold a reconcile worker, and a burst of new flows does not wait for
-// them: a new flow is first measured one refresh after it appears, once it is planned. The loop
+// them: a new flow is read as it appears, beside its first reconcile, which takes the facts if they
+// are there by its status patch (else the next refresh hands them over). The loop
 // keeps the latest facts per flow, exports them as metrics and, when the status would change
 // (conditions at once, numbers as the per-flow throttle allows), hands the flow to the SyncFlow
 // queue: the reconcile writes the lag with its own status patch, so one writer per flow remains.
@@ -11,6 +12,7 @@ import type { Informer } from './informer.ts';
 import {
   lagStatusOf,
   observeLag,
+  patternPlannedFor,
   readLagFacts,
   type LagRefreshDeps,
   type MeasuredFacts,
@@ -75,6 +77,28 @@ async function measure(
   return result.decision === 'now';
 }
 
+/**
+ * A new flow is read while its first reconcile runs, for the pattern the plan will choose: the
+ * facts are kept for that reconcile's status patch (its first status carries the lag, and no second
+ * write follows one refresh later). The flow is not handed over: its first reconcile is queued.
+ */
+async function measureBeforePlan(
+  deps: LagLoopDeps,
+  request: ReconcileRequest,
+  flow: SyncFlowObject,
+): Promise<void> {
+  const pattern = patternPlannedFor(flow.spec);
+  if (!pattern) return;
+  const measured = await readLagFacts(deps.lag, {
+    namespace: request.namespace ?? '',
+    name: request.name,
+    spec: flow.spec,
+    pattern,
+    connections: deps.connections.list(),
+  });
+  if (measured) deps.lag.measured.set(request.key, measured);
+}
+
 export function lagLoopReconciler(deps: LagLoopDeps): Reconciler {
   const { lag } = deps;
   return async (request) => {
@@ -83,10 +107,11 @@ export function lagLoopReconciler(deps: LagLoopDeps): Reconciler {
       forgetFlowLag(lag, request.key, request.namespace ?? '', request.name);
       return {};
     }
+    // Stalled: nothing runs, so there is nothing to measure.
+    if (isStalled(flow)) return { requeueAfterMs: lag.refreshMs };
     const pattern = flow.status?.pattern;
-    // Not planned yet (or stalled): nothing runs, so there is nothing to measure.
-    if (pattern && !isStalled(flow) && (await measure(deps, request, flow, pattern)))
-      deps.reconcileFlow(request.key);
+    if (!pattern) await measureBeforePlan(deps, request, flow);
+    else if (await measure(deps, request, flow, pattern)) deps.reconcileFlow(request.key);
     return { requeueAfterMs: lag.refreshMs };
   };
 }

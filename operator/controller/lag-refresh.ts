@@ -13,6 +13,7 @@ import {
 } from '../../crds/syncflow.ts';
 import type { Clock } from '../clock.ts';
 import { parseOnce } from '../plan/parse-once.ts';
+import { choosePattern, patternInputFor } from '../plan/pattern.ts';
 import type { KubernetesObject } from '../kube/client.ts';
 import {
   lagStatusFor,
@@ -66,6 +67,14 @@ function parsedOnce<T>(
 
 const parsedSpec = (spec: unknown): SyncFlowSpec | undefined =>
   parsedOnce(syncFlowSpecSchema, spec);
+
+/** The pattern the plan chooses for a spec; undefined when the flow cannot be planned. */
+export function patternPlannedFor(spec: unknown): Pattern | undefined {
+  const parsed = parsedSpec(spec);
+  if (!parsed) return undefined;
+  const choice = choosePattern(patternInputFor(parsed));
+  return choice.stalled ? undefined : choice.pattern;
+}
 
 /** The facts of one flow read from its Redis and Kafka, and the pattern they were read for. */
 export interface MeasuredFacts {
