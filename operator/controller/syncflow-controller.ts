@@ -5,6 +5,8 @@
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.ts';
 import {
+  cronJobs,
+  deployments,
   EventRecorder,
   jobs,
   managedBySelector,
@@ -56,6 +58,8 @@ export interface SyncFlowController {
   controllers: Controller[];
   caches: SyncFlowCaches;
 }
+
+const workloadKinds = new Set([deployments.kind, cronJobs.kind, jobs.kind]);
 
 /** A pod (or a CronJob's Job) belongs to the flow named by its label. */
 function flowLabelKeys(change: Change): string[] {
@@ -134,10 +138,12 @@ function lagLoopFor(
     clock,
   })
     .watches(caches.flows, lagLoopKeys)
-    // A flow's lag moves when its workload or pods do (a consumer starting or stopping).
+    // A flow's lag moves when its workload or pods do (a consumer starting or stopping), never
+    // with its ConfigMap or ServiceAccount.
     .watches(caches.pods, flowLabelKeys);
-  for (const informer of caches.children.values())
-    loop.watches(informer, ownerKeys({ group: syncFlows.group, kind: syncFlows.kind }));
+  for (const [kind, informer] of caches.children)
+    if (workloadKinds.has(kind))
+      loop.watches(informer, ownerKeys({ group: syncFlows.group, kind: syncFlows.kind }));
   return loop;
 }
 
