@@ -6,9 +6,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { secretDirFor } from '../../crds/flow-config.ts';
-import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
 import { startErpDouble, type ErpDialect, type ErpDouble } from '../doubles/erp/erp-double.ts';
 import { eventually } from '../support/eventually.ts';
 import { sharedEnvironment } from '../support/environment.ts';
@@ -22,24 +21,15 @@ import {
   produce,
   spawnRuntime,
   stopRuntime,
-  type RuntimeProcess,
+  commerceTestbed,
+  runtimeProcesses,
 } from './runtime-fixture.ts';
 
 const env = sharedEnvironment();
 const kafka = kafkaFor(env.kafkaBrokers);
-let commerce: CommerceDouble;
-const running: RuntimeProcess[] = [];
+const testbed = commerceTestbed(env.redisUrl);
+const running = runtimeProcesses();
 const maxInFlight = 2;
-
-beforeAll(async () => {
-  commerce = await startCommerceDouble({ bearerToken });
-});
-afterEach(async () => {
-  await Promise.all(running.splice(0).map(stopRuntime));
-});
-afterAll(async () => {
-  await commerce.close();
-});
 
 interface Fixture {
   erp: ErpDouble;
@@ -94,7 +84,7 @@ function flowDocument(
       commerce: {
         spec: {
           type: 'commerce',
-          url: commerce.url,
+          url: testbed.commerce.url,
           auth: { bearer: { secretRef: { name: 'commerce-token' } } },
           concurrency: { maxInFlight: 8 },
           commerce: { storeCode: 'all' },
@@ -171,7 +161,7 @@ describe.each(keyedDialects())(
         erp.store.put(key, fields);
       }
       const quantity = (i: number): number | undefined =>
-        commerce.state.sourceItem(`${prefix}-${i}`, 'wh1')?.quantity;
+        testbed.commerce.state.sourceItem(`${prefix}-${i}`, 'wh1')?.quantity;
       try {
         // Produced before the consumer starts: one Kafka batch of twelve events, two per entity.
         const events = Array.from({ length: 2 * count }, (_, n) =>
@@ -200,12 +190,14 @@ describe.each(keyedDialects())(
         await eventually(
           () => {
             expect(quantity(1)).toBe(777);
-            expect(commerce.state.sourceItem(`${prefix}-0`, 'wh1')).toBeUndefined();
+            expect(testbed.commerce.state.sourceItem(`${prefix}-0`, 'wh1')).toBeUndefined();
           },
           { timeoutMs: 60_000 },
         );
         for (let i = 2; i < count; i++)
-          expect(commerce.state.writesOf('sourceItem', `${prefix}-${i}|wh1`)).toHaveLength(1);
+          expect(testbed.commerce.state.writesOf('sourceItem', `${prefix}-${i}|wh1`)).toHaveLength(
+            1,
+          );
       } finally {
         await erp.close();
       }
@@ -233,12 +225,12 @@ describe('runtime consume of notifications during an ERP outage', () => {
       const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
       await admin.disconnect();
       expect(committed?.partitions[0]?.offset).toBe('-1');
-      expect(commerce.state.sourceItem(`${prefix}-0`, 'wh1')).toBeUndefined();
+      expect(testbed.commerce.state.sourceItem(`${prefix}-0`, 'wh1')).toBeUndefined();
 
       erp.outageStatus = undefined;
       running.push(spawnRuntime(root));
       await eventually(
-        () => expect(commerce.state.sourceItem(`${prefix}-0`, 'wh1')?.quantity).toBe(55),
+        () => expect(testbed.commerce.state.sourceItem(`${prefix}-0`, 'wh1')?.quantity).toBe(55),
         { timeoutMs: 60_000 },
       );
     } finally {

@@ -1,13 +1,10 @@
 // `runtime consume` end to end, as a child process against real Kafka and Redis and the
 // Commerce double: duplicates, out-of-order versions, two flows on one SKU, dead letters.
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
 import {
-  bearerToken,
   createTopics,
   inventoryMessage,
   kafkaFor,
@@ -19,24 +16,15 @@ import {
   type FlowFixtureOptions,
   type InventoryEvent,
   type RuntimeProcess,
+  commerceTestbed,
+  runtimeProcesses,
 } from './runtime-fixture.ts';
 
 const env = sharedEnvironment();
 const kafka = kafkaFor(env.kafkaBrokers);
-const redis = new Redis(env.redisUrl);
-let commerce: CommerceDouble;
-const running: RuntimeProcess[] = [];
-
-beforeAll(async () => {
-  commerce = await startCommerceDouble({ bearerToken });
-});
-afterEach(async () => {
-  await Promise.all(running.splice(0).map(stopRuntime));
-});
-afterAll(async () => {
-  redis.disconnect();
-  await commerce.close();
-});
+const testbed = commerceTestbed(env.redisUrl);
+const { redis } = testbed;
+const running = runtimeProcesses();
 
 async function flowFixture(
   flow: 'inventory' | 'credit' = 'inventory',
@@ -51,7 +39,7 @@ async function flowFixture(
     deadLetterTopic: `${topic}.dlq`,
     kafkaBrokers: env.kafkaBrokers,
     redisUrl: env.redisUrl,
-    commerceUrl: commerce.url,
+    commerceUrl: testbed.commerce.url,
     ...overrides,
   };
   await createTopics(kafka, [
@@ -89,7 +77,9 @@ describe('runtime consume', () => {
     await eventually(
       () => {
         for (let s = 0; s < 20; s++)
-          expect(commerce.state.sourceItem(skuOf(prefix, s), 'wh1')?.quantity).toBe(100 + 40 + s);
+          expect(testbed.commerce.state.sourceItem(skuOf(prefix, s), 'wh1')?.quantity).toBe(
+            100 + 40 + s,
+          );
       },
       { timeoutMs: 60_000 },
     );
@@ -101,10 +91,10 @@ describe('runtime consume', () => {
         // at least once: a rebalance under load may deliver a message again; the gate drops it
       ).toBeGreaterThanOrEqual(180),
     );
-    const writes = commerce.state.writes.filter((w) => w.key.startsWith(`${prefix}-`));
+    const writes = testbed.commerce.state.writes.filter((w) => w.key.startsWith(`${prefix}-`));
     const distinct = new Set(writes.map((w) => `${w.key}=${JSON.stringify(w.value)}`));
     expect(writes.length).toBe(distinct.size);
-    expect(commerce.violations).toEqual([]);
+    expect(testbed.commerce.violations).toEqual([]);
   });
 });
 
@@ -145,7 +135,9 @@ describe('runtime consume: ordering, dead letters, credit, lifecycle', () => {
     await eventually(
       async () => {
         skus.forEach((sku, i) =>
-          expect(commerce.state.sourceItem(sku, 'wh1')?.quantity).toBe(i % 2 === 0 ? 401 : 300),
+          expect(testbed.commerce.state.sourceItem(sku, 'wh1')?.quantity).toBe(
+            i % 2 === 0 ? 401 : 300,
+          ),
         );
         // the gate records a version just after the sink wrote it: wait for both
         const versions = await redis.hgetall(`sf:${instanceId}:v:commerce:sourceItem`);
@@ -153,7 +145,7 @@ describe('runtime consume: ordering, dead letters, credit, lifecycle', () => {
       },
       { timeoutMs: 60_000 },
     );
-    expect(commerce.violations).toEqual([]);
+    expect(testbed.commerce.violations).toEqual([]);
   });
 
   it('dead-letters a delta event and malformed JSON with reasons while the partition keeps flowing', async () => {
@@ -173,9 +165,12 @@ describe('runtime consume: ordering, dead letters, credit, lifecycle', () => {
     });
     await producer.disconnect();
     start(options);
-    await eventually(() => expect(commerce.state.sourceItem(sku, 'wh1')?.quantity).toBe(42), {
-      timeoutMs: 60_000,
-    });
+    await eventually(
+      () => expect(testbed.commerce.state.sourceItem(sku, 'wh1')?.quantity).toBe(42),
+      {
+        timeoutMs: 60_000,
+      },
+    );
     const dead = await readTopic(kafka, options.deadLetterTopic, 2);
     expect(dead.map((d) => d.headers['sf-error-code']).sort()).toEqual([
       'SF_DELTA_EVENT',
@@ -199,7 +194,7 @@ describe('runtime consume: ordering, dead letters, credit, lifecycle', () => {
   it('sets the credit limit absolutely and the hold as company status', async () => {
     const options = await flowFixture('credit');
     const erpId = uniqueName('ERP');
-    const company = commerce.state.addCompany(
+    const company = testbed.commerce.state.addCompany(
       { company_name: 'ACME', reseller_id: erpId },
       { currency_code: 'EUR' },
     );
@@ -222,19 +217,21 @@ describe('runtime consume: ordering, dead letters, credit, lifecycle', () => {
     start(options);
     await eventually(
       () => {
-        expect(commerce.state.creditOfCompany(company.id)).toMatchObject({
+        expect(testbed.commerce.state.creditOfCompany(company.id)).toMatchObject({
           credit_limit: 5000,
           currency_code: 'EUR',
         });
-        expect(commerce.state.companies.get(company.id)?.status).toBe(3);
+        expect(testbed.commerce.state.companies.get(company.id)?.status).toBe(3);
       },
       { timeoutMs: 60_000 },
     );
     const dead = await readTopic(kafka, options.deadLetterTopic, 1);
     expect(dead[0]?.headers['sf-error-code']).toBe('SF_UNKNOWN_COMPANY');
     await produce(kafka, options.topic, [message(4, 5000, false)]);
-    await eventually(() => expect(commerce.state.companies.get(company.id)?.status).toBe(1));
-    expect(commerce.violations).toEqual([]);
+    await eventually(() =>
+      expect(testbed.commerce.state.companies.get(company.id)?.status).toBe(1),
+    );
+    expect(testbed.commerce.violations).toEqual([]);
   });
 
   it('finishes and commits the batch in flight on SIGTERM and exits 0; a restart re-applies nothing', async () => {
@@ -253,7 +250,9 @@ describe('runtime consume: ordering, dead letters, credit, lifecycle', () => {
     await eventually(
       () => {
         for (let s = 0; s < 30; s++)
-          expect(commerce.state.sourceItem(skuOf(prefix, s), 'wh1')?.quantity).toBe(270 + s);
+          expect(testbed.commerce.state.sourceItem(skuOf(prefix, s), 'wh1')?.quantity).toBe(
+            270 + s,
+          );
       },
       { timeoutMs: 60_000 },
     );
@@ -266,16 +265,18 @@ describe('runtime consume: ordering, dead letters, credit, lifecycle', () => {
     });
     await admin.disconnect();
     expect(committed[0]?.partitions.reduce((sum, p) => sum + Number(p.offset), 0)).toBe(300);
-    const writesBefore = commerce.state.writes.filter((w) => w.key.startsWith(`${prefix}-`)).length;
+    const writesBefore = testbed.commerce.state.writes.filter((w) =>
+      w.key.startsWith(`${prefix}-`),
+    ).length;
     start(options);
     await produce(kafka, options.topic, [
       inventoryMessage({ id: 'last', sku: skuOf(prefix, 0), onHand: 1, seq: 1000 }),
     ]);
     await eventually(
-      () => expect(commerce.state.sourceItem(skuOf(prefix, 0), 'wh1')?.quantity).toBe(1),
+      () => expect(testbed.commerce.state.sourceItem(skuOf(prefix, 0), 'wh1')?.quantity).toBe(1),
       { timeoutMs: 60_000 },
     );
-    expect(commerce.state.writes.filter((w) => w.key.startsWith(`${prefix}-`)).length).toBe(
+    expect(testbed.commerce.state.writes.filter((w) => w.key.startsWith(`${prefix}-`)).length).toBe(
       writesBefore + 1,
     );
   });

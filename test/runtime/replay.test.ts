@@ -4,14 +4,11 @@
 // after the mapping was fixed.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
 import {
-  bearerToken,
   createTopics,
   inventoryMessage,
   kafkaFor,
@@ -22,24 +19,15 @@ import {
   type FlowFixtureOptions,
   type InventoryEvent,
   type RuntimeProcess,
+  commerceTestbed,
+  runtimeProcesses,
 } from './runtime-fixture.ts';
 
 const env = sharedEnvironment();
 const kafka = kafkaFor(env.kafkaBrokers);
-const redis = new Redis(env.redisUrl);
-let commerce: CommerceDouble;
-const running: RuntimeProcess[] = [];
-
-beforeAll(async () => {
-  commerce = await startCommerceDouble({ bearerToken });
-});
-afterEach(async () => {
-  await Promise.all(running.splice(0).map(stopRuntime));
-});
-afterAll(async () => {
-  redis.disconnect();
-  await commerce.close();
-});
+const testbed = commerceTestbed(env.redisUrl);
+const { redis } = testbed;
+const running = runtimeProcesses();
 
 async function fixture(partitions = 3): Promise<FlowFixtureOptions> {
   const topic = uniqueName('topic');
@@ -51,7 +39,7 @@ async function fixture(partitions = 3): Promise<FlowFixtureOptions> {
     deadLetterTopic: `${topic}.dlq`,
     kafkaBrokers: env.kafkaBrokers,
     redisUrl: env.redisUrl,
-    commerceUrl: commerce.url,
+    commerceUrl: testbed.commerce.url,
   };
   await createTopics(kafka, [
     { topic, partitions },
@@ -104,12 +92,12 @@ describe('runtime replay', () => {
     await produce(kafka, options.topic, eventsFor(prefix, 12, 1).map(inventoryMessage));
     live(root);
     const quantityOf = (i: number): number | undefined =>
-      commerce.state.sourceItem(`${prefix}-${i}`, 'wh1')?.quantity;
+      testbed.commerce.state.sourceItem(`${prefix}-${i}`, 'wh1')?.quantity;
     await eventually(() => {
       for (let i = 0; i < 12; i++) expect(quantityOf(i)).toBe(100 + i);
     });
     // A Commerce restore loses the writes; the gate still knows them.
-    for (let i = 0; i < 12; i++) commerce.state.deleteSourceItem(`${prefix}-${i}`, 'wh1');
+    for (let i = 0; i < 12; i++) testbed.commerce.state.deleteSourceItem(`${prefix}-${i}`, 'wh1');
 
     const gaps = await replay(root, { id: 'gaps.1', from });
     expect(gaps.code, gaps.output).toBe(0);
@@ -137,7 +125,7 @@ describe('runtime replay', () => {
     expect(rerun.code).toBe(0);
     expect(await progressOf(options, 'reapply.1')).toMatchObject({ recordsIn: '12' });
     for (let i = 0; i < 12; i++) expect(quantityOf(i)).toBe(200 + i);
-    expect(commerce.violations).toEqual([]);
+    expect(testbed.commerce.violations).toEqual([]);
   });
 
   it('refuses a from before the start of the log, saying why', async () => {
@@ -159,7 +147,7 @@ describe('runtime replay', () => {
     const progress = await progressOf(options, 'old.1');
     expect(progress['phase']).toBe('Failed');
     expect(progress['message']).toMatch(/before the start of the log .* records before offset 3/);
-    expect(commerce.state.sourceItem(`${prefix}-3`, 'wh1')).toBeUndefined();
+    expect(testbed.commerce.state.sourceItem(`${prefix}-3`, 'wh1')).toBeUndefined();
   });
 
   it('redrives the dead-letter topic once the mapping is fixed, applying each rejected event once', async () => {
@@ -190,10 +178,10 @@ describe('runtime replay', () => {
     const redrive = await replay(root, { id: 'dlq.1', from, source: 'deadLetter' });
     expect(redrive.code, redrive.output).toBe(0);
     for (let i = 0; i < 8; i++)
-      expect(commerce.state.sourceItem(`${prefix}-${i}`, 'wh1')?.quantity).toBe(100 + i);
+      expect(testbed.commerce.state.sourceItem(`${prefix}-${i}`, 'wh1')?.quantity).toBe(100 + i);
     expect(await progressOf(options, 'dlq.1')).toMatchObject({ phase: 'Completed', applied: '8' });
     const writes = (): number =>
-      commerce.state.writes.filter((w) => w.key.startsWith(`${prefix}-`)).length;
+      testbed.commerce.state.writes.filter((w) => w.key.startsWith(`${prefix}-`)).length;
     expect(writes()).toBe(8);
     // A second redrive of the same dead letters finds them applied: nothing is written again.
     const second = await replay(root, { id: 'dlq.2', from, source: 'deadLetter' });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { secretDirFor } from '../../crds/flow-config.ts';
 import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
 
@@ -168,6 +168,15 @@ export async function stopRuntime(
   if (runtime.child.exitCode === null && runtime.child.signalCode === null)
     runtime.child.kill('SIGTERM');
   return runtime.exited;
+}
+
+/** The runtimes a test file starts: each test pushes its own; all are stopped after each test. */
+export function runtimeProcesses(): RuntimeProcess[] {
+  const running: RuntimeProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map(stopRuntime));
+  });
+  return running;
 }
 
 export function kafkaFor(brokers: string[]): Kafka {
