@@ -3,7 +3,7 @@
 // import, and a run SIGKILLed in the middle of its import resumes from the archive — the export
 // it started from, even though the mounted file is gone by then — applying every row once.
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { archiveTopicFor } from '../../crds/flow-state-keys.ts';
@@ -11,36 +11,27 @@ import { eventually } from '../support/eventually.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
 import { commerceTestbed, kafkaFor, spawnRuntime } from './runtime-fixture.ts';
-import { flowPrefix, lastRun, runOnce, writeRunRoot, type RunFlowOptions } from './run-fixture.ts';
+import {
+  flowPrefix,
+  lastRun,
+  runOnce,
+  type RunFlowOptions,
+  exportMountDir,
+  stockFileFlow,
+} from './run-fixture.ts';
 
 const env = sharedEnvironment();
 const testbed = commerceTestbed(env.redisUrl);
 const { redis } = testbed;
 const kafka = kafkaFor(env.kafkaBrokers);
 
-const mountDir = '/mnt/exports';
+const mountDir = exportMountDir;
 
 function archivedFlow(): { options: RunFlowOptions; root: string; dir: string } {
-  const options: RunFlowOptions = {
-    instanceId: uniqueName('i'),
-    name: uniqueName('batch'),
-    redisUrl: env.redisUrl,
-    commerceUrl: testbed.commerce.url,
-    source: { file: { path: '/stock.csv', format: 'csv', keyFields: ['sku'] } },
-    connection: { type: 'rest', url: 'http://127.0.0.1:9' },
-    fields: {
-      sku: { path: 'sku', type: 'string' },
-      sourceCode: { path: 'warehouse', type: 'string' },
-      quantity: { path: 'onHand', type: 'number' },
-    },
-    mode: 'batch',
-    batchSize: 100,
-    archive: { kafkaBrokers: env.kafkaBrokers },
-  };
-  const root = writeRunRoot(options);
-  const dir = join(root, mountDir);
-  mkdirSync(dir, { recursive: true });
-  return { options, root, dir };
+  return stockFileFlow(
+    { redisUrl: env.redisUrl, commerceUrl: testbed.commerce.url },
+    { archive: { kafkaBrokers: env.kafkaBrokers } },
+  );
 }
 
 /** Messages of the run in the archive topic, in order: the chunks' sizes and the end marker. */

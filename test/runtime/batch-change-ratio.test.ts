@@ -2,19 +2,19 @@
 // double and real Redis: an export changing 90% of the last export's rows writes nothing and
 // records GuardTripped until an approval token (the flow's syncflow.io/approve annotation)
 // releases one run; an export changing less than the limit imports without one.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
 import { commerceTestbed } from './runtime-fixture.ts';
-import { lastRun, runOnce, writeRunRoot, type RunFlowOptions } from './run-fixture.ts';
+import { lastRun, runOnce, exportMountDir, stockFileFlow } from './run-fixture.ts';
 
 const env = sharedEnvironment();
 const testbed = commerceTestbed(env.redisUrl);
 const { redis } = testbed;
 
-const mountDir = '/mnt/exports';
+const mountDir = exportMountDir;
 const rows = 200;
 
 function stock(prefix: string, quantityOf: (i: number) => number): string {
@@ -31,25 +31,10 @@ function quantities(prefix: string): (number | undefined)[] {
 
 describe('runtime batch with guards.maxChangeRatio', () => {
   it('writes nothing for an export changing 90% of the rows until a run is approved', async () => {
-    const options: RunFlowOptions = {
-      instanceId: uniqueName('i'),
-      name: uniqueName('ratio'),
-      redisUrl: env.redisUrl,
-      commerceUrl: testbed.commerce.url,
-      source: { file: { path: '/stock.csv', format: 'csv', keyFields: ['sku'] } },
-      connection: { type: 'rest', url: 'http://127.0.0.1:9' },
-      fields: {
-        sku: { path: 'sku', type: 'string' },
-        sourceCode: { path: 'warehouse', type: 'string' },
-        quantity: { path: 'onHand', type: 'number' },
-      },
-      mode: 'batch',
-      guards: { maxChangeRatio: 0.5 },
-      batchSize: 50,
-    };
-    const root = writeRunRoot(options);
-    const dir = join(root, mountDir);
-    mkdirSync(dir, { recursive: true });
+    const { options, root, dir } = stockFileFlow(
+      { redisUrl: env.redisUrl, commerceUrl: testbed.commerce.url },
+      { name: uniqueName('ratio'), guards: { maxChangeRatio: 0.5 }, batchSize: 50 },
+    );
     const p = uniqueName('G');
     const run = (env: Record<string, string> = {}): ReturnType<typeof runOnce> =>
       runOnce(root, 'batch', { SYNCFLOW_BATCH_DIR: mountDir, ...env });

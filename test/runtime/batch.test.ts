@@ -2,47 +2,38 @@
 // double through real Redis: malformed rows reported by line while good rows land, declared
 // encoding and decimal comma, a SIGKILL at 60% resumed without losing or repeating rows,
 // schema drift and an empty snapshot refused before anything is written.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
 import { commerceTestbed, spawnRuntime } from './runtime-fixture.ts';
-import { flowPrefix, lastRun, runOnce, writeRunRoot, type RunFlowOptions } from './run-fixture.ts';
+import {
+  flowPrefix,
+  lastRun,
+  runOnce,
+  type RunFlowOptions,
+  exportMountDir,
+  stockFileFlow,
+  stockFields,
+} from './run-fixture.ts';
 
 const env = sharedEnvironment();
 const testbed = commerceTestbed(env.redisUrl);
 const { redis } = testbed;
 
-const mountDir = '/mnt/exports';
-const fields = {
-  sku: { path: 'sku', type: 'string' },
-  sourceCode: { path: 'warehouse', type: 'string' },
-  quantity: { path: 'onHand', type: 'number' },
-};
+const mountDir = exportMountDir;
+const fields = stockFields;
 
 function batchFlow(
   file: Record<string, unknown>,
   overrides: Partial<RunFlowOptions> = {},
 ): { options: RunFlowOptions; root: string; dir: string } {
-  const options: RunFlowOptions = {
-    instanceId: uniqueName('i'),
-    name: uniqueName('batch'),
-    redisUrl: env.redisUrl,
-    commerceUrl: testbed.commerce.url,
-    source: { file: { path: '/stock.csv', format: 'csv', keyFields: ['sku'], ...file } },
-    connection: { type: 'rest', url: 'http://127.0.0.1:9' },
-    fields,
-    mode: 'batch',
-    batchSize: 100,
-    ...overrides,
-  };
-  // The export is mounted into the pod at /mnt/exports (SYNCFLOW_BATCH_DIR), under the root.
-  const root = writeRunRoot(options);
-  const dir = join(root, mountDir);
-  mkdirSync(dir, { recursive: true });
-  return { options, root, dir };
+  return stockFileFlow(
+    { redisUrl: env.redisUrl, commerceUrl: testbed.commerce.url },
+    { file, ...overrides },
+  );
 }
 
 async function rejected(options: RunFlowOptions): Promise<Record<string, string>> {

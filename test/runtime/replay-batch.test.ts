@@ -6,7 +6,7 @@
 // it cannot honour is refused, saying why: before the oldest run kept, before an import without
 // an archive, an export the topic's retention removed, bytes whose checksum does not match.
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { archiveTopicFor } from '../../crds/flow-state-keys.ts';
@@ -14,14 +14,22 @@ import type { ArchiveEntry } from '../../runtime/modes/replay-archives.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
 import { commerceTestbed, kafkaFor, spawnRuntime } from './runtime-fixture.ts';
-import { flowPrefix, lastRun, runOnce, writeRunRoot, type RunFlowOptions } from './run-fixture.ts';
+import {
+  flowPrefix,
+  lastRun,
+  runOnce,
+  type RunFlowOptions,
+  exportMountDir,
+  stockFileFlow,
+  stockFields,
+} from './run-fixture.ts';
 
 const env = sharedEnvironment();
 const testbed = commerceTestbed(env.redisUrl);
 const { redis } = testbed;
 const kafka = kafkaFor(env.kafkaBrokers);
 
-const mountDir = '/mnt/exports';
+const mountDir = exportMountDir;
 const runEnv = { SYNCFLOW_BATCH_DIR: mountDir };
 const t1 = '2026-05-19T02:00:00.000Z';
 const t2 = '2026-05-20T02:00:00.000Z';
@@ -33,27 +41,13 @@ function batchFlow(archive: { keepRuns?: number } | false = {}): {
   root: string;
   dir: string;
 } {
-  const options: RunFlowOptions = {
-    instanceId: uniqueName('i'),
-    name: uniqueName('batch'),
-    redisUrl: env.redisUrl,
-    commerceUrl: testbed.commerce.url,
-    source: { file: { path: '/stock.csv', format: 'csv', keyFields: ['sku'] } },
-    connection: { type: 'rest', url: 'http://127.0.0.1:9' },
-    fields: {
-      sku: { path: 'sku', type: 'string' },
-      sourceCode: { path: 'warehouse', type: 'string' },
-      quantity: { path: 'onHand', type: 'number' },
-      asOf: { path: 'stand', type: 'dateTime' },
+  return stockFileFlow(
+    { redisUrl: env.redisUrl, commerceUrl: testbed.commerce.url },
+    {
+      fields: { ...stockFields, asOf: { path: 'stand', type: 'dateTime' } },
+      ...(archive ? { archive: { kafkaBrokers: env.kafkaBrokers, ...archive } } : {}),
     },
-    mode: 'batch',
-    batchSize: 100,
-    ...(archive ? { archive: { kafkaBrokers: env.kafkaBrokers, ...archive } } : {}),
-  };
-  const root = writeRunRoot(options);
-  const dir = join(root, mountDir);
-  mkdirSync(dir, { recursive: true });
-  return { options, root, dir };
+  );
 }
 
 const topicOf = (options: RunFlowOptions): string =>

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { secretDirFor } from '../../crds/flow-config.ts';
+import { uniqueName } from '../support/unique-name.ts';
 import { bearerToken, spawnRuntime } from './runtime-fixture.ts';
 
 export const erpToken = 'erp-token';
@@ -34,6 +35,41 @@ function archiveSpecOf(archive: RunFlowOptions['archive']): Record<string, unkno
   return {
     archive: { connection: 'archive', keepRuns, ...(topic === undefined ? {} : { topic }) },
   };
+}
+
+/** Where a batch pod finds its export (SYNCFLOW_BATCH_DIR), under the run's root. */
+export const exportMountDir = '/mnt/exports';
+
+/** The mapping of the stock exports the batch tests write: sku, warehouse, onHand. */
+export const stockFields = {
+  sku: { path: 'sku', type: 'string' },
+  sourceCode: { path: 'warehouse', type: 'string' },
+  quantity: { path: 'onHand', type: 'number' },
+};
+
+/**
+ * A batch flow importing `/stock.csv` (CSV keyed by sku, `file` overrides) into the Commerce
+ * double, its root written, and the folder mounted as the pod's export directory.
+ */
+export function stockFileFlow(
+  sinks: Pick<RunFlowOptions, 'redisUrl' | 'commerceUrl'>,
+  { file = {}, ...overrides }: Partial<RunFlowOptions> & { file?: Record<string, unknown> } = {},
+): { options: RunFlowOptions; root: string; dir: string } {
+  const options: RunFlowOptions = {
+    instanceId: uniqueName('i'),
+    name: uniqueName('batch'),
+    ...sinks,
+    source: { file: { path: '/stock.csv', format: 'csv', keyFields: ['sku'], ...file } },
+    connection: { type: 'rest', url: 'http://127.0.0.1:9' },
+    fields: stockFields,
+    mode: 'batch',
+    batchSize: 100,
+    ...overrides,
+  };
+  const root = writeRunRoot(options);
+  const dir = join(root, exportMountDir);
+  mkdirSync(dir, { recursive: true });
+  return { options, root, dir };
 }
 
 export function writeRunRoot(options: RunFlowOptions): string {
