@@ -3,11 +3,7 @@
 // double: the state written is the ERP's, read several keys per request within the
 // connection's budget; an entity the ERP no longer has is deleted; an ERP outage is retried
 // and never acknowledged.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { secretDirFor } from '../../crds/flow-config.ts';
 import { startErpDouble, type ErpDialect, type ErpDouble } from '../doubles/erp/erp-double.ts';
 import { eventually } from '../support/eventually.ts';
 import { sharedEnvironment } from '../support/environment.ts';
@@ -15,7 +11,6 @@ import { uniqueName } from '../support/unique-name.ts';
 import { keyedDialects, type DialectCase } from './poll-dialects.ts';
 import { erpToken } from './run-fixture.ts';
 import {
-  bearerToken,
   createTopics,
   kafkaFor,
   produce,
@@ -24,6 +19,7 @@ import {
   commerceTestbed,
   runtimeProcesses,
 } from './runtime-fixture.ts';
+import { writeNotificationFlowRoot } from './notification-flow.ts';
 
 const env = sharedEnvironment();
 const kafka = kafkaFor(env.kafkaBrokers);
@@ -36,63 +32,6 @@ interface Fixture {
   topic: string;
   groupId: string;
   root: string;
-}
-
-function flowDocument(
-  dialect: DialectCase,
-  ids: { instanceId: string; name: string },
-  topic: string,
-  erpUrl: string,
-): unknown {
-  return {
-    configVersion: 1,
-    instanceId: ids.instanceId,
-    flow: {
-      namespace: 'shop',
-      name: ids.name,
-      uid: `uid-${ids.name}`,
-      generation: 1,
-      spec: {
-        flow: 'inventory',
-        entity: 'sourceItem',
-        maxLag: '30s',
-        source: {
-          connection: 'kafka',
-          kafka: { topic, payload: 'notification', deadLetterTopic: `${topic}.dlq` },
-          poll: { connection: 'erp', ...dialect.source },
-        },
-        mapping: { fields: dialect.fields },
-        sink: { connection: 'commerce', commerce: { batchSize: 20 } },
-        state: { connection: 'redis' },
-        deletes: 'apply',
-        initialSync: { from: 'beginning' },
-      },
-    },
-    plan: { pattern: 'event', mode: 'consume', maxLagSeconds: 30 },
-    connections: {
-      kafka: { spec: { type: 'kafka', brokers: env.kafkaBrokers } },
-      redis: { spec: { type: 'redis', url: env.redisUrl } },
-      erp: {
-        spec: {
-          type: dialect.connectionType,
-          url: erpUrl,
-          auth: { bearer: { secretRef: { name: 'erp-token' } } },
-          concurrency: { maxInFlight },
-        },
-        secretDir: secretDirFor('erp'),
-      },
-      commerce: {
-        spec: {
-          type: 'commerce',
-          url: testbed.commerce.url,
-          auth: { bearer: { secretRef: { name: 'commerce-token' } } },
-          concurrency: { maxInFlight: 8 },
-          commerce: { storeCode: 'all' },
-        },
-        secretDir: secretDirFor('commerce'),
-      },
-    },
-  };
 }
 
 async function fixture(dialect: DialectCase): Promise<Fixture> {
@@ -108,19 +47,17 @@ async function fixture(dialect: DialectCase): Promise<Fixture> {
     { topic: `${topic}.dlq`, partitions: 1 },
   ]);
   const ids = { instanceId: uniqueName('i'), name: uniqueName('notify') };
-  const root = mkdtempSync(join(tmpdir(), `sf-notify-${ids.name}-`));
-  mkdirSync(join(root, 'etc/syncflow'), { recursive: true });
-  writeFileSync(
-    join(root, 'etc/syncflow/flow.json'),
-    JSON.stringify(flowDocument(dialect, ids, topic, erp.url)),
-  );
-  for (const [name, token] of [
-    ['commerce', bearerToken],
-    ['erp', erpToken],
-  ] as const) {
-    mkdirSync(join(root, secretDirFor(name)), { recursive: true });
-    writeFileSync(join(root, secretDirFor(name), 'token'), `${token}\n`);
-  }
+  const root = writeNotificationFlowRoot('sf-notify', {
+    ids,
+    topic,
+    dialect,
+    erpUrl: erp.url,
+    kafkaBrokers: env.kafkaBrokers,
+    redisUrl: env.redisUrl,
+    commerceUrl: testbed.commerce.url,
+    erpMaxInFlight: maxInFlight,
+    deletes: 'apply',
+  });
   return { erp, topic, root, groupId: `sf.${ids.instanceId}.shop.${ids.name}` };
 }
 

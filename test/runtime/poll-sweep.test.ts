@@ -3,19 +3,14 @@
 // Redis, the OData v4 double and the Commerce double. It writes what the events missed — an
 // entity never notified, a change never notified — and nothing the events already applied; when
 // it would write more than `guards.maxChangeRatio` of the entities it stops like a poll.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { secretDirFor } from '../../crds/flow-config.ts';
 import { startErpDouble } from '../doubles/erp/erp-double.ts';
 import { eventually } from '../support/eventually.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
-import { dialects } from './poll-dialects.ts';
+import { dialects, type DialectCase } from './poll-dialects.ts';
 import { erpToken, runOnce } from './run-fixture.ts';
 import {
-  bearerToken,
   commerceTestbed,
   createTopics,
   kafkaFor,
@@ -23,14 +18,18 @@ import {
   spawnRuntime,
   stopRuntime,
 } from './runtime-fixture.ts';
+import { writeNotificationFlowRoot } from './notification-flow.ts';
 
 const env = sharedEnvironment();
 const kafka = kafkaFor(env.kafkaBrokers);
 const testbed = commerceTestbed(env.redisUrl);
 const { redis } = testbed;
 
-const odata = dialects.find((d) => d.dialect === 'odata-v4');
-if (!odata) throw new Error('no odata-v4 dialect');
+const odata: DialectCase = (() => {
+  const found = dialects.find((d) => d.dialect === 'odata-v4');
+  if (!found) throw new Error('no odata-v4 dialect');
+  return found;
+})();
 
 function writeEventFlow(
   ids: { instanceId: string; name: string },
@@ -38,65 +37,18 @@ function writeEventFlow(
   erpUrl: string,
   guards?: Record<string, unknown>,
 ): string {
-  const document = {
-    configVersion: 1,
-    instanceId: ids.instanceId,
-    flow: {
-      namespace: 'shop',
-      name: ids.name,
-      uid: `uid-${ids.name}`,
-      generation: 1,
-      spec: {
-        flow: 'inventory',
-        entity: 'sourceItem',
-        maxLag: '30s',
-        source: {
-          connection: 'kafka',
-          kafka: { topic, payload: 'notification', deadLetterTopic: `${topic}.dlq` },
-          poll: { connection: 'erp', ...odata?.source },
-        },
-        mapping: { fields: odata?.fields },
-        sink: { connection: 'commerce', commerce: { batchSize: 20 } },
-        state: { connection: 'redis' },
-        initialSync: { from: 'beginning' },
-        ...(guards ? { guards } : {}),
-      },
-    },
-    // As the operator renders it for an event flow: the sweep CronJob mounts this same document.
-    plan: { pattern: 'event', mode: 'consume', maxLagSeconds: 30 },
-    connections: {
-      kafka: { spec: { type: 'kafka', brokers: env.kafkaBrokers } },
-      redis: { spec: { type: 'redis', url: env.redisUrl } },
-      erp: {
-        spec: {
-          type: 'odata',
-          url: erpUrl,
-          auth: { bearer: { secretRef: { name: 'erp-token' } } },
-        },
-        secretDir: secretDirFor('erp'),
-      },
-      commerce: {
-        spec: {
-          type: 'commerce',
-          url: testbed.commerce.url,
-          auth: { bearer: { secretRef: { name: 'commerce-token' } } },
-          commerce: { storeCode: 'all' },
-        },
-        secretDir: secretDirFor('commerce'),
-      },
-    },
-  };
-  const root = mkdtempSync(join(tmpdir(), `sf-sweep-${ids.name}-`));
-  mkdirSync(join(root, 'etc/syncflow'), { recursive: true });
-  writeFileSync(join(root, 'etc/syncflow/flow.json'), JSON.stringify(document));
-  for (const [name, token] of [
-    ['commerce', bearerToken],
-    ['erp', erpToken],
-  ] as const) {
-    mkdirSync(join(root, secretDirFor(name)), { recursive: true });
-    writeFileSync(join(root, secretDirFor(name), 'token'), `${token}\n`);
-  }
-  return root;
+  // As the operator renders it for an event flow: the sweep CronJob mounts this same document.
+  return writeNotificationFlowRoot('sf-sweep', {
+    ids,
+    topic,
+    dialect: odata,
+    erpUrl,
+    kafkaBrokers: env.kafkaBrokers,
+    redisUrl: env.redisUrl,
+    commerceUrl: testbed.commerce.url,
+    commerceMaxInFlight: null,
+    ...(guards ? { guards } : {}),
+  });
 }
 
 function notification(key: string, n: number): { key: string; value: string } {

@@ -1,13 +1,13 @@
 // Flow documents for `runtime poll` and `runtime batch` run as child processes: an ERP double
 // (or an export file) as the source, the Commerce double as the sink, real Redis; plus readers
 // of the run records the runtime leaves in Redis.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { secretDirFor } from '../../crds/flow-config.ts';
 import { uniqueName } from '../support/unique-name.ts';
 import { bearerToken, spawnRuntime } from './runtime-fixture.ts';
+import { commerceConnection, writePodRoot } from './pod-root.ts';
 
 export const erpToken = 'erp-token';
 
@@ -73,7 +73,6 @@ export function stockFileFlow(
 }
 
 export function writeRunRoot(options: RunFlowOptions): string {
-  const root = mkdtempSync(join(tmpdir(), `sf-${options.mode}-${options.name}-`));
   const document = {
     configVersion: 1,
     instanceId: options.instanceId,
@@ -116,28 +115,13 @@ export function writeRunRoot(options: RunFlowOptions): string {
       ...(options.archive
         ? { archive: { spec: { type: 'kafka', brokers: options.archive.kafkaBrokers } } }
         : {}),
-      commerce: {
-        spec: {
-          type: 'commerce',
-          url: options.commerceUrl,
-          auth: { bearer: { secretRef: { name: 'commerce-token' } } },
-          concurrency: { maxInFlight: 8 },
-          commerce: { storeCode: 'all' },
-        },
-        secretDir: secretDirFor('commerce'),
-      },
+      commerce: commerceConnection(options.commerceUrl),
     },
   };
-  mkdirSync(join(root, 'etc/syncflow'), { recursive: true });
-  writeFileSync(join(root, 'etc/syncflow/flow.json'), JSON.stringify(document, null, 2));
-  for (const [name, token] of [
-    ['commerce', bearerToken],
-    ['erp', erpToken],
-  ] as const) {
-    mkdirSync(join(root, secretDirFor(name)), { recursive: true });
-    writeFileSync(join(root, secretDirFor(name), 'token'), `${token}\n`);
-  }
-  return root;
+  return writePodRoot(`sf-${options.mode}-${options.name}`, document, {
+    commerce: bearerToken,
+    erp: erpToken,
+  });
 }
 
 export interface RunOutcome {

@@ -3,14 +3,12 @@
 // Redis, and the Commerce double as the sink.
 import { createReadyTopics } from '../support/kafka-topics.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { secretDirFor } from '../../crds/flow-config.ts';
 import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
+import { commerceConnection, writePodRoot } from './pod-root.ts';
 
 export const bearerToken = 'integration-token';
 
@@ -78,7 +76,6 @@ const mappings = {
 
 /** Writes the flow document and the Commerce token under a fresh root; returns the root. */
 export function writeFlowRoot(options: FlowFixtureOptions): string {
-  const root = mkdtempSync(join(tmpdir(), `sf-runtime-${options.name}-`));
   const mapping = mappings[options.flow];
   const document = {
     configVersion: 1,
@@ -111,24 +108,10 @@ export function writeFlowRoot(options: FlowFixtureOptions): string {
     connections: {
       kafka: { spec: { type: 'kafka', brokers: options.kafkaBrokers } },
       redis: { spec: { type: 'redis', url: options.redisUrl } },
-      commerce: {
-        spec: {
-          type: 'commerce',
-          url: options.commerceUrl,
-          auth: { bearer: { secretRef: { name: 'commerce-token' } } },
-          concurrency: { maxInFlight: 8 },
-          commerce: { storeCode: 'all' },
-        },
-        secretDir: secretDirFor('commerce'),
-      },
+      commerce: commerceConnection(options.commerceUrl),
     },
   };
-  mkdirSync(join(root, 'etc/syncflow'), { recursive: true });
-  writeFileSync(join(root, 'etc/syncflow/flow.json'), JSON.stringify(document, null, 2));
-  const secretDir = join(root, secretDirFor('commerce'));
-  mkdirSync(secretDir, { recursive: true });
-  writeFileSync(join(secretDir, 'token'), `${bearerToken}\n`);
-  return root;
+  return writePodRoot(`sf-runtime-${options.name}`, document, { commerce: bearerToken });
 }
 
 export interface RuntimeProcess {

@@ -2,9 +2,7 @@
 // Secret files, and — for flows the examples run as poll or batch — the pipeline driven
 // directly with real Redis (the gate, the tier lists, the budget) and the sink built the way
 // the runtime builds it. Dead letters are collected in memory (the port, not Kafka).
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { parse } from 'yaml';
@@ -16,6 +14,7 @@ import { settingsFor, type RuntimeSettings } from '../../runtime/settings.ts';
 import type { DeadLetterEntry } from '../../runtime/sinks/dead-letter.ts';
 import { sinkFor } from '../../runtime/sinks/sink-for.ts';
 import type { MessageIn } from '../../runtime/flow/flow.ts';
+import { writePodRoot } from './pod-root.ts';
 
 export const token = 'integration-token';
 
@@ -97,13 +96,7 @@ const secrets: Record<string, string> = { token, username: 'sync', password: 'se
 
 /** Writes the document and the Secret files under a fresh root for `runtime/main.ts`. */
 export function writeRoot(document: Record<string, unknown>): string {
-  const root = mkdtempSync(join(tmpdir(), 'sf-sinks-'));
-  mkdirSync(join(root, 'etc/syncflow'), { recursive: true });
-  writeFileSync(join(root, 'etc/syncflow/flow.json'), JSON.stringify(document, null, 2));
-  const dir = join(root, secretDirFor('target'));
-  mkdirSync(dir, { recursive: true });
-  for (const [k, v] of Object.entries(secrets)) writeFileSync(join(dir, k), v);
-  return root;
+  return writePodRoot('sf-sinks', document, { target: secrets });
 }
 
 export function settingsOf(document: Record<string, unknown>): RuntimeSettings {
