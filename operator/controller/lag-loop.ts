@@ -53,6 +53,24 @@ export function forgetFlowLag(lag: FlowLag, key: string, namespace: string, name
   lag.metrics.forget(namespace, name);
 }
 
+/** Reads a flow's facts for `pattern` and keeps them for the reconcile's status patch. */
+async function readAndKeep(
+  deps: LagLoopDeps,
+  request: ReconcileRequest,
+  flow: SyncFlowObject,
+  pattern: Pattern,
+): Promise<MeasuredFacts | undefined> {
+  const measured = await readLagFacts(deps.lag, {
+    namespace: request.namespace ?? '',
+    name: request.name,
+    spec: flow.spec,
+    pattern,
+    connections: deps.connections.list(),
+  });
+  if (measured) deps.lag.measured.set(request.key, measured);
+  return measured;
+}
+
 /** Reads a planned flow's facts, keeps them, exports them; true when the status should change. */
 async function measure(
   deps: LagLoopDeps,
@@ -60,6 +78,8 @@ async function measure(
   flow: SyncFlowObject,
   pattern: Pattern,
 ): Promise<boolean> {
+  const measured = await readAndKeep(deps, request, flow, pattern);
+  if (!measured) return false;
   const { lag } = deps;
   const input = {
     namespace: request.namespace ?? '',
@@ -67,9 +87,6 @@ async function measure(
     spec: flow.spec,
     pattern,
   };
-  const measured = await readLagFacts(lag, { ...input, connections: deps.connections.list() });
-  if (!measured) return false;
-  lag.measured.set(request.key, measured);
   const status = { ...input, generation: flow.metadata?.generation, status: flow.status };
   const result = lagStatusOf(lag, status, measured.facts, { commit: false });
   if (!result) return false;
@@ -88,15 +105,7 @@ async function measureBeforePlan(
   flow: SyncFlowObject,
 ): Promise<void> {
   const pattern = patternPlannedFor(flow.spec);
-  if (!pattern) return;
-  const measured = await readLagFacts(deps.lag, {
-    namespace: request.namespace ?? '',
-    name: request.name,
-    spec: flow.spec,
-    pattern,
-    connections: deps.connections.list(),
-  });
-  if (measured) deps.lag.measured.set(request.key, measured);
+  if (pattern) await readAndKeep(deps, request, flow, pattern);
 }
 
 export function lagLoopReconciler(deps: LagLoopDeps): Reconciler {
