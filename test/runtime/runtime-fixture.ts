@@ -18,22 +18,32 @@ export interface CommerceTestbed {
   readonly commerce: CommerceDouble;
 }
 
-/** A Redis client and the Commerce double for one test file: started before its tests, closed after. */
-export function commerceTestbed(redisUrl: string): CommerceTestbed {
-  const redis = new Redis(redisUrl);
+/** The Commerce double of one test file, answering `token`: started before its tests, closed after. */
+export function commerceForFile(token = bearerToken): { readonly commerce: CommerceDouble } {
   let commerce: CommerceDouble | undefined;
   beforeAll(async () => {
-    commerce = await startCommerceDouble({ bearerToken });
+    commerce = await startCommerceDouble({ bearerToken: token });
   });
   afterAll(async () => {
-    redis.disconnect();
     await commerce?.close();
   });
   return {
-    redis,
     get commerce(): CommerceDouble {
       if (!commerce) throw new Error('the Commerce double starts in beforeAll');
       return commerce;
+    },
+  };
+}
+
+/** A Redis client and the Commerce double for one test file: started before its tests, closed after. */
+export function commerceTestbed(redisUrl: string): CommerceTestbed {
+  const redis = new Redis(redisUrl);
+  afterAll(() => redis.disconnect());
+  const double = commerceForFile();
+  return {
+    redis,
+    get commerce(): CommerceDouble {
+      return double.commerce;
     },
   };
 }
@@ -164,6 +174,24 @@ export function runtimeProcesses(): RuntimeProcess[] {
 
 export function kafkaFor(brokers: string[]): Kafka {
   return new Kafka({ clientId: 'test', brokers, logLevel: logLevel.NOTHING });
+}
+
+/** Removes a partition's records up to and including `lastOffset`, as retention would. */
+export async function deleteRecordsThrough(
+  kafka: Kafka,
+  { topic, partition, lastOffset }: { topic: string; partition: number; lastOffset: number },
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.fetchTopicMetadata({ topics: [topic] });
+    await admin.deleteTopicRecords({
+      topic,
+      partitions: [{ partition, offset: String(lastOffset + 1) }],
+    });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 export async function createTopics(

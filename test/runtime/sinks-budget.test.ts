@@ -4,9 +4,8 @@
 // credit) never have more calls in flight than the budget, credit finishes ahead of prices and
 // catalog, and nothing is lost.
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConcurrencyBudget, priorities } from '../../runtime/sinks/budget/budget.ts';
-import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
 import { eventually } from '../support/eventually.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
@@ -17,18 +16,12 @@ import {
   pipelineFor,
   token,
 } from './sinks-fixture.ts';
+import { commerceForFile } from './runtime-fixture.ts';
 
 const env = sharedEnvironment();
 const redis = new Redis(env.redisUrl);
-let commerce: CommerceDouble;
-
-beforeAll(async () => {
-  commerce = await startCommerceDouble({ bearerToken: token });
-});
-afterAll(async () => {
-  redis.disconnect();
-  await commerce.close();
-});
+afterAll(() => redis.disconnect());
+const testbed = commerceForFile(token);
 
 const budgetOf = (keyPrefix: string, maxInFlight = 1) =>
   new ConcurrencyBudget(redis, {
@@ -83,7 +76,7 @@ describe('back-pressure with Commerce answering in 2 s', () => {
           entity,
           fields,
           // requestTimeout 4s: calls slower than 1 s shrink the shared limit.
-          sinkConnection: commerceConnection(commerce.url, maxInFlight, '4s'),
+          sinkConnection: commerceConnection(testbed.commerce.url, maxInFlight, '4s'),
           sink: { commerce: { batchSize } },
           kafkaBrokers: env.kafkaBrokers,
           topic: 'unused',
@@ -94,9 +87,9 @@ describe('back-pressure with Commerce answering in 2 s', () => {
       );
     const p = uniqueName('BP');
     const skus = Array.from({ length: 8 }, (_, i) => `${p}-${i}`);
-    for (const sku of skus) commerce.state.knownSkus.add(sku);
+    for (const sku of skus) testbed.commerce.state.knownSkus.add(sku);
     const companies = [1, 2].map((i) =>
-      commerce.state.addCompany({ company_name: `${p} ${i}`, reseller_id: `${p}-C${i}` }),
+      testbed.commerce.state.addCompany({ company_name: `${p} ${i}`, reseller_id: `${p}-C${i}` }),
     );
     const pricing = flowOf(
       'pricing',
@@ -120,8 +113,8 @@ describe('back-pressure with Commerce answering in 2 s', () => {
       creditLimit: { path: 'limit', type: 'decimal' },
       version: { path: 'seq', type: 'integer' },
     });
-    commerce.setLatency(2000);
-    commerce.resetMaxInFlight();
+    testbed.commerce.setLatency(2000);
+    testbed.commerce.resetMaxInFlight();
     const finished: Record<string, number> = {};
     const started = Date.now();
     const pricingRun = pricing
@@ -138,21 +131,25 @@ describe('back-pressure with Commerce answering in 2 s', () => {
       ])
       .then(() => (finished['catalog'] = Date.now() - started));
     // Credit arrives while the prices already hold the whole budget.
-    await eventually(() => expect(commerce.inFlight().now).toBeGreaterThan(0));
+    await eventually(() => expect(testbed.commerce.inFlight().now).toBeGreaterThan(0));
     const creditRun = credit
       .run([companies.map((c, i) => ({ customer: c.reseller_id, limit: 5000 + i, seq: 1 }))])
       .then(() => (finished['credit'] = Date.now() - started));
     await Promise.all([pricingRun, catalogRun, creditRun]);
-    commerce.setLatency(0);
+    testbed.commerce.setLatency(0);
     await Promise.all([pricing.close(), catalog.close(), credit.close()]);
-    expect(commerce.inFlight().max).toBeLessThanOrEqual(maxInFlight);
+    expect(testbed.commerce.inFlight().max).toBeLessThanOrEqual(maxInFlight);
     expect(finished['credit']).toBeLessThan(finished['pricing'] ?? 0);
     expect(finished['credit']).toBeLessThan(finished['catalog'] ?? 0);
     for (const sku of products)
-      expect(commerce.state.catalog.products.get(sku)).toMatchObject({ name: `${sku} name` });
-    skus.forEach((sku, i) => expect(commerce.state.basePrices.get(`${sku}|0`)?.price).toBe(10 + i));
+      expect(testbed.commerce.state.catalog.products.get(sku)).toMatchObject({
+        name: `${sku} name`,
+      });
+    skus.forEach((sku, i) =>
+      expect(testbed.commerce.state.basePrices.get(`${sku}|0`)?.price).toBe(10 + i),
+    );
     companies.forEach((c, i) =>
-      expect(commerce.state.creditOfCompany(c.id)?.credit_limit).toBe(5000 + i),
+      expect(testbed.commerce.state.creditOfCompany(c.id)?.credit_limit).toBe(5000 + i),
     );
     expect(Number(await redis.hget(`sf:${instanceId}:budget:target:state`, 'limit'))).toBeLessThan(
       maxInFlight,

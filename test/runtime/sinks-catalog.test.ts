@@ -2,8 +2,7 @@
 // Commerce double: every product sent three times in shuffled order with older versions after
 // newer ones, creates of options and categories whose answers are lost (applied, then 503).
 // Commerce must end equal to the source, with no option or category twice.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
+import { describe, expect, it } from 'vitest';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
 import {
@@ -14,14 +13,10 @@ import {
   shuffledRounds,
   token,
 } from './sinks-fixture.ts';
+import { commerceForFile } from './runtime-fixture.ts';
 
 const env = sharedEnvironment();
-let commerce: CommerceDouble;
-
-beforeAll(async () => {
-  commerce = await startCommerceDouble({ bearerToken: token });
-});
-afterAll(() => commerce.close());
+const testbed = commerceForFile(token);
 
 // The example flow's mapping (flow-catalog-products.yaml) plus categories and select attributes.
 const fields = {
@@ -33,7 +28,7 @@ const fields = {
 };
 
 const lostAnswer = (route: string, count: number): void =>
-  commerce.failNext(count, { status: 503, route, afterCommit: true, retryAfterSeconds: 0 });
+  testbed.commerce.failNext(count, { status: 503, route, afterCommit: true, retryAfterSeconds: 0 });
 
 function productOf(sku: string, seq: number, extra: Record<string, unknown>) {
   return {
@@ -50,7 +45,7 @@ describe('catalog sink', () => {
     const p = uniqueName('P');
     const tools = uniqueName('Tools');
     const garden = uniqueName('Garden');
-    const { catalog } = commerce.state;
+    const { catalog } = testbed.commerce.state;
     // Already in Commerce: an option (matched by label, any case) and a category whose URL key
     // is the label's (matched although its name differs).
     catalog.addOption('color', 'Blue');
@@ -80,7 +75,7 @@ describe('catalog sink', () => {
         flow: 'catalog',
         entity: 'product',
         fields,
-        sinkConnection: commerceConnection(commerce.url),
+        sinkConnection: commerceConnection(testbed.commerce.url),
         kafkaBrokers: env.kafkaBrokers,
         topic: 'unused',
         redisUrl: env.redisUrl,
@@ -117,7 +112,7 @@ describe('catalog sink', () => {
     ).toEqual(['Hand Tools', 'Power Tools']);
     expect(catalog.childrenOf(2).filter((c) => c.name.startsWith(garden))).toHaveLength(1);
     expect(flow.deadLetters).toEqual([]);
-    expect(commerce.violations).toEqual([]);
+    expect(testbed.commerce.violations).toEqual([]);
   });
 
   it('an unknown attribute refuses the product with its reason, once; the price is set only on create', async () => {
@@ -133,7 +128,7 @@ describe('catalog sink', () => {
           price: { path: 'Price', type: 'decimal' },
           optionFinish: { path: 'Finish', type: 'string' },
         },
-        sinkConnection: commerceConnection(commerce.url),
+        sinkConnection: commerceConnection(testbed.commerce.url),
         kafkaBrokers: env.kafkaBrokers,
         topic: 'unused',
         redisUrl: env.redisUrl,
@@ -142,7 +137,7 @@ describe('catalog sink', () => {
     );
     await flow.run([[productOf(sku, 1, { Price: 10 })]]);
     // The pricing flow owns the price from now on.
-    const created = commerce.state.catalog.products.get(sku);
+    const created = testbed.commerce.state.catalog.products.get(sku);
     if (created) created.price = 12.5;
     await flow.run([
       [productOf(sku, 2, { Price: 10 })],
@@ -150,11 +145,11 @@ describe('catalog sink', () => {
       [productOf(`${sku}-X`, 1, { Price: 1, Finish: 'Matte' })],
     ]);
     await flow.close();
-    expect(commerce.state.catalog.products.get(sku)).toMatchObject({
+    expect(testbed.commerce.state.catalog.products.get(sku)).toMatchObject({
       name: `${sku} v2`,
       price: 12.5,
     });
-    expect(commerce.state.catalog.products.has(`${sku}-X`)).toBe(false);
+    expect(testbed.commerce.state.catalog.products.has(`${sku}-X`)).toBe(false);
     expect(flow.deadLetters.map((d) => [d.reasonCode, d.reason])).toEqual([
       ['SF_SINK_ROW_REJECTED', expect.stringContaining('"finish" attributeCode') as unknown],
     ]);

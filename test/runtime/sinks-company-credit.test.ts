@@ -2,12 +2,8 @@
 // it back whole (Commerce's PUT replaces the company): names and address from one, the status of
 // a credit hold from the other. With the company flow's PUT held by a slow Commerce, the credit
 // flow's hold waits for it instead of being undone by the company's stale status.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startCommerceDouble,
-  type CommerceDouble,
-  type Hold,
-} from '../doubles/commerce/commerce-double.ts';
+import { describe, expect, it } from 'vitest';
+import { type Hold } from '../doubles/commerce/commerce-double.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
 import {
@@ -19,14 +15,10 @@ import {
   token,
   type PipelineRun,
 } from './sinks-fixture.ts';
+import { commerceForFile } from './runtime-fixture.ts';
 
 const env = sharedEnvironment();
-let commerce: CommerceDouble;
-
-beforeAll(async () => {
-  commerce = await startCommerceDouble({ bearerToken: token });
-});
-afterAll(() => commerce.close());
+const testbed = commerceForFile(token);
 
 const blocked = 3;
 
@@ -43,7 +35,7 @@ function flowOf(
       flow,
       entity,
       fields: { ...fields, version: { path: 'seq', type: 'integer' } },
-      sinkConnection: commerceConnection(commerce.url),
+      sinkConnection: commerceConnection(testbed.commerce.url),
       kafkaBrokers: env.kafkaBrokers,
       topic: 'unused',
       redisUrl: env.redisUrl,
@@ -65,12 +57,13 @@ describe('company and credit flows on one Commerce company', () => {
     });
     const id = uniqueName('C').toUpperCase();
     let hold: Hold | undefined;
-    const stored = () => [...commerce.state.companies.values()].filter((c) => c.reseller_id === id);
+    const stored = () =>
+      [...testbed.commerce.state.companies.values()].filter((c) => c.reseller_id === id);
     try {
       await companies.run([[company(id, 1)]]);
       expect(stored().map((c) => c.status)).toEqual([1]);
 
-      hold = commerce.holdNext('PUT', /\/V1\/company\/\d+$/);
+      hold = testbed.commerce.holdNext('PUT', /\/V1\/company\/\d+$/);
       const renaming = companies.run([[company(id, 2)]]);
       await hold.arrived;
       const holding = credit.run([[{ customer: id, hold: true, seq: 1 }]]);

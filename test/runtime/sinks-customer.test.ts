@@ -3,8 +3,7 @@
 // order with older versions after newer ones, and creates whose answers are lost (applied,
 // then 503). Commerce must end equal to the source: one company per ERP id, one customer per
 // buyer, and each owner's addresses exactly the source's complete list.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
+import { describe, expect, it } from 'vitest';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
 import {
@@ -17,14 +16,10 @@ import {
   token,
   type PipelineRun,
 } from './sinks-fixture.ts';
+import { commerceForFile } from './runtime-fixture.ts';
 
 const env = sharedEnvironment();
-let commerce: CommerceDouble;
-
-beforeAll(async () => {
-  commerce = await startCommerceDouble({ bearerToken: token });
-});
-afterAll(() => commerce.close());
+const testbed = commerceForFile(token);
 
 // The example flows' mappings (flow-customer-company.yaml, flow-customer-address.yaml).
 const fieldsOf = {
@@ -51,7 +46,7 @@ function customerFlow(entity: keyof typeof fieldsOf): PipelineRun {
         version: { path: 'seq', type: 'integer' },
         deleted: { path: 'deleted', type: 'boolean' },
       },
-      sinkConnection: commerceConnection(commerce.url),
+      sinkConnection: commerceConnection(testbed.commerce.url),
       kafkaBrokers: env.kafkaBrokers,
       topic: 'unused',
       redisUrl: env.redisUrl,
@@ -61,13 +56,13 @@ function customerFlow(entity: keyof typeof fieldsOf): PipelineRun {
 }
 
 const lostAnswer = (route: string, count: number): void =>
-  commerce.failNext(count, { status: 503, route, afterCommit: true, retryAfterSeconds: 0 });
+  testbed.commerce.failNext(count, { status: 503, route, afterCommit: true, retryAfterSeconds: 0 });
 
 describe('customer sinks', () => {
   it('companies, buyers and addresses equal the source after repeats, reordering and lost answers', async () => {
     const p = uniqueName('BP');
     const [c1, c2] = [`${p}-1`, `${p}-2`];
-    const { state } = commerce;
+    const { state } = testbed.commerce;
     // A customer who registered in the shop before the ERP knew her: adopted by email.
     const existing = state.customers.create({
       email: `eve@${p}.test`,
@@ -160,7 +155,7 @@ describe('customer sinks', () => {
     ]);
     expect(book(admins[0]?.id)).toEqual([['A10', 'City v2']]);
     for (const flow of [companies, buyers, addresses]) expect(flow.deadLetters).toEqual([]);
-    expect(commerce.violations).toEqual([]);
+    expect(testbed.commerce.violations).toEqual([]);
   });
 
   it('a buyer of an unknown company and an address of an unknown owner are dead-lettered once with their reason', async () => {
@@ -190,6 +185,6 @@ describe('customer sinks', () => {
     await addresses.close();
     expect(buyers.deadLetters.map((d) => d.reasonCode)).toEqual(['SF_UNKNOWN_COMPANY']);
     expect(addresses.deadLetters.map((d) => d.reasonCode)).toEqual(['SF_UNKNOWN_OWNER']);
-    expect(commerce.state.customers.byEmail(`${p}@x.test`, 1)).toBeUndefined();
+    expect(testbed.commerce.state.customers.byEmail(`${p}@x.test`, 1)).toBeUndefined();
   });
 });

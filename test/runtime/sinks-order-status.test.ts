@@ -2,8 +2,7 @@
 // sink against the Commerce double, whose ship/invoice calls create a new document on every
 // call. Deliveries arrive three times, reordered, and some answers are lost after Commerce
 // committed them: each ERP document must still exist exactly once, with the right quantities.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
+import { describe, expect, it } from 'vitest';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
 import {
@@ -14,14 +13,10 @@ import {
   token,
   type PipelineRun,
 } from './sinks-fixture.ts';
+import { commerceForFile } from './runtime-fixture.ts';
 
 const env = sharedEnvironment();
-let commerce: CommerceDouble;
-
-beforeAll(async () => {
-  commerce = await startCommerceDouble({ bearerToken: token });
-});
-afterAll(() => commerce.close());
+const testbed = commerceForFile(token);
 
 // The example's SAP delivery shape (A_OutbDeliveryHeader with its items).
 const fields = {
@@ -44,7 +39,7 @@ function statusFlow(entity: 'shipment' | 'invoice'): PipelineRun {
       flow: 'orderStatus',
       entity,
       fields,
-      sinkConnection: commerceConnection(commerce.url),
+      sinkConnection: commerceConnection(testbed.commerce.url),
       kafkaBrokers: env.kafkaBrokers,
       topic: 'unused',
       redisUrl: env.redisUrl,
@@ -73,11 +68,11 @@ const document = (
 describe('order status sinks', () => {
   it('ships each ERP delivery once, with tracking and source, through repeats, reordering and lost answers', async () => {
     const orderNumber = uniqueName('SO');
-    const order = commerce.state.addOrder(orderNumber, [
+    const order = testbed.commerce.state.addOrder(orderNumber, [
       { sku: 'A', qty: 4 },
       { sku: 'B', qty: 2 },
     ]);
-    commerce.state.upsertSourceItem({
+    testbed.commerce.state.upsertSourceItem({
       sku: 'A',
       source_code: 'wh_chicago',
       quantity: 100,
@@ -97,11 +92,11 @@ describe('order status sinks', () => {
       { TrackingNumber: '1Z-2', Carrier: 'ups' },
     );
     // The first ship call of each delivery commits in Commerce, but its answer is lost.
-    commerce.failNext(2, { status: 503, route: '/ship', afterCommit: true });
+    testbed.commerce.failNext(2, { status: 503, route: '/ship', afterCommit: true });
     const flow = statusFlow('shipment');
     await flow.run([[d2], ...shuffledRounds([d1, d2]), [d1]]);
     await flow.close();
-    const shipments = commerce.state.documentsOf('shipment', order.entity_id);
+    const shipments = testbed.commerce.state.documentsOf('shipment', order.entity_id);
     expect(shipments.map((s) => s.tracks.map((t) => t.track_number)).sort()).toEqual([
       ['1Z-1'],
       ['1Z-2'],
@@ -111,18 +106,18 @@ describe('order status sinks', () => {
       ['A', 4],
       ['B', 2],
     ]);
-    expect(commerce.state.sourceItem('A', 'wh_chicago')?.quantity).toBe(96);
+    expect(testbed.commerce.state.sourceItem('A', 'wh_chicago')?.quantity).toBe(96);
     expect(flow.deadLetters).toEqual([]);
-    expect(commerce.violations).toEqual([]);
+    expect(testbed.commerce.violations).toEqual([]);
   });
 
   it('invoices each billing document once and only the quantity still open; an unknown order is dead-lettered', async () => {
     const orderNumber = uniqueName('SO');
-    const order = commerce.state.addOrder(orderNumber, [{ sku: 'A', qty: 3 }]);
+    const order = testbed.commerce.state.addOrder(orderNumber, [{ sku: 'A', qty: 3 }]);
     const i1 = document(orderNumber, '90001', [['A', 2]]);
     // The ERP bills 2 again on a second document although only 1 is left open: capped at 1.
     const i2 = document(orderNumber, '90002', [['A', 2]]);
-    commerce.failNext(1, { status: 503, route: '/invoice', afterCommit: true });
+    testbed.commerce.failNext(1, { status: 503, route: '/invoice', afterCommit: true });
     const flow = statusFlow('invoice');
     await flow.run([
       [i1],
@@ -130,10 +125,10 @@ describe('order status sinks', () => {
       [document('no-such-order', '90009', [['A', 1]])],
     ]);
     await flow.close();
-    const invoices = commerce.state.documentsOf('invoice', order.entity_id);
+    const invoices = testbed.commerce.state.documentsOf('invoice', order.entity_id);
     expect(invoices.map((i) => i.items.map((l) => l.qty))).toEqual([[2], [1]]);
     expect(order.items[0]?.qty_invoiced).toBe(3);
     expect(flow.deadLetters.map((d) => d.reasonCode)).toEqual(['SF_UNKNOWN_ORDER']);
-    expect(commerce.violations).toEqual([]);
+    expect(testbed.commerce.violations).toEqual([]);
   });
 });

@@ -2,8 +2,7 @@
 // and the price sinks, against the Commerce double: every record sent three times in shuffled
 // order, older versions after newer ones. Commerce must end equal to the source, with no stale
 // row, and rows Commerce refuses in a 200 body dead-lettered with its reason.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommerceDouble, type CommerceDouble } from '../doubles/commerce/commerce-double.ts';
+import { describe, expect, it } from 'vitest';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
 import {
@@ -14,14 +13,10 @@ import {
   token,
   type PipelineRun,
 } from './sinks-fixture.ts';
+import { commerceForFile } from './runtime-fixture.ts';
 
 const env = sharedEnvironment();
-let commerce: CommerceDouble;
-
-beforeAll(async () => {
-  commerce = await startCommerceDouble({ bearerToken: token });
-});
-afterAll(() => commerce.close());
+const testbed = commerceForFile(token);
 
 const fields = {
   sku: { path: 'Material', type: 'string' },
@@ -43,7 +38,7 @@ function pricingFlow(entity: string, batchSize = 20): PipelineRun {
       flow: 'pricing',
       entity,
       fields,
-      sinkConnection: commerceConnection(commerce.url),
+      sinkConnection: commerceConnection(testbed.commerce.url),
       sink: { commerce: { batchSize } },
       kafkaBrokers: env.kafkaBrokers,
       topic: 'unused',
@@ -54,7 +49,7 @@ function pricingFlow(entity: string, batchSize = 20): PipelineRun {
 }
 
 const known = (...skus: string[]): string[] => {
-  for (const sku of skus) commerce.state.knownSkus.add(sku);
+  for (const sku of skus) testbed.commerce.state.knownSkus.add(sku);
   return skus;
 };
 
@@ -63,7 +58,7 @@ describe('pricing sinks', () => {
     const p = uniqueName('T');
     const skus = known(`${p}-1`, `${p}-2`, `${p}-3`);
     // A row nobody sends any more (set by hand or by an old run) must disappear.
-    commerce.state.tierPrices.set(skus[0] ?? '', [
+    testbed.commerce.state.tierPrices.set(skus[0] ?? '', [
       {
         sku: skus[0] ?? '',
         website_id: 0,
@@ -94,7 +89,7 @@ describe('pricing sinks', () => {
       const expected = [1, 10, 50]
         .filter((qty) => !(sku === `${p}-2` && qty === 50))
         .map((qty) => ({ qty, price: 20 - qty / 10 - 1 }));
-      const actual = (commerce.state.tierPrices.get(sku) ?? []).map((r) => ({
+      const actual = (testbed.commerce.state.tierPrices.get(sku) ?? []).map((r) => ({
         qty: r.quantity,
         price: r.price,
         group: r.customer_group,
@@ -107,7 +102,7 @@ describe('pricing sinks', () => {
     expect(flow.deadLetters.map((d) => [d.reasonCode, d.reason])).toEqual([
       ['SF_SINK_ROW_REJECTED', expect.stringContaining(`${p}-GHOST`) as unknown],
     ]);
-    expect(commerce.violations).toEqual([]);
+    expect(testbed.commerce.violations).toEqual([]);
   });
 
   it('special: a changed promo replaces the old row, a moved range removes the overlapped one, repeats write nothing', async () => {
@@ -142,18 +137,18 @@ describe('pricing sinks', () => {
       [promoA2, promoA1, promoB2],
       ...shuffledRounds([promoA1, promoA2, promoB2]),
     ]);
-    const writesBefore = commerce.state.writesOf('specialPrice').length;
+    const writesBefore = testbed.commerce.state.writesOf('specialPrice').length;
     await flow.run(shuffledRounds([promoA2, promoB2]));
     await flow.close();
     const rows = (sku: string) =>
-      commerce.state.specialPrices
+      testbed.commerce.state.specialPrices
         .filter((r) => r.sku === sku)
         .map((r) => [r.price, r.price_from, r.price_to]);
     expect(rows(a)).toEqual([[8, '2026-06-01 00:00:00', '2026-06-07 00:00:00']]);
     expect(rows(b)).toEqual([[6, '2026-06-03 00:00:00', '2026-06-10 00:00:00']]);
-    expect(commerce.state.writesOf('specialPrice').length).toBe(writesBefore);
+    expect(testbed.commerce.state.writesOf('specialPrice').length).toBe(writesBefore);
     expect(flow.deadLetters).toEqual([]);
-    expect(commerce.violations).toEqual([]);
+    expect(testbed.commerce.violations).toEqual([]);
   });
 
   it('base: the newest price per SKU wins over reordered duplicates; an unknown SKU is dead-lettered with its reason', async () => {
@@ -169,7 +164,7 @@ describe('pricing sinks', () => {
     ]);
     await flow.close();
     skus.forEach((sku, i) =>
-      expect(commerce.state.basePrices.get(`${sku}|0`)?.price).toBe(100 + i * 10 + 3),
+      expect(testbed.commerce.state.basePrices.get(`${sku}|0`)?.price).toBe(100 + i * 10 + 3),
     );
     expect(flow.deadLetters).toHaveLength(1);
     expect(flow.deadLetters[0]?.reason).toMatch(/doesn't exist.*GHOST/);
@@ -186,7 +181,7 @@ describe('pricing sinks', () => {
     const again = await flow.redeliver([first, first]);
     await flow.run([[{ ...ghost, NetPrice: 2, seq: 2 }]]);
     await flow.close();
-    expect(commerce.state.basePrices.get(`${sku}|0`)?.price).toBe(5);
+    expect(testbed.commerce.state.basePrices.get(`${sku}|0`)?.price).toBe(5);
     expect(again.map((o) => o.deadLettered)).toEqual([0, 0]);
     expect(flow.deadLetters.map((d) => [d.reasonCode, d.message.position])).toEqual([
       ['SF_SINK_ROW_REJECTED', first[1]?.position],
@@ -197,8 +192,8 @@ describe('pricing sinks', () => {
   it('tier and shared-catalog prices of one SKU: each flow owns its rows and never wipes the other', async () => {
     const p = uniqueName('O');
     const [sku = ''] = known(`${p}-1`);
-    const catalog = commerce.state.addSharedCatalog(uniqueName('Contract O'));
-    const group = commerce.state.customerGroups.get(catalog.customer_group_id)?.code ?? '';
+    const catalog = testbed.commerce.state.addSharedCatalog(uniqueName('Contract O'));
+    const group = testbed.commerce.state.customerGroups.get(catalog.customer_group_id)?.code ?? '';
     const contracts = pricingFlow('sharedCatalog');
     const tiers = pricingFlow('tier');
     await contracts.run([[{ Material: sku, PriceList: catalog.name, NetPrice: 21, seq: 1 }]]);
@@ -212,7 +207,7 @@ describe('pricing sinks', () => {
     await contracts.run([[{ Material: sku, PriceList: catalog.name, NetPrice: 20, seq: 2 }]]);
     await Promise.all([contracts.close(), tiers.close()]);
     expect(
-      commerce.state.tierPrices
+      testbed.commerce.state.tierPrices
         .get(sku)
         ?.map((r) => [r.customer_group, r.quantity, r.price])
         .sort(),
@@ -231,9 +226,9 @@ describe('pricing sinks', () => {
   it('shared catalog: each contract price lands as the catalog group row, other groups untouched', async () => {
     const p = uniqueName('C');
     const [sku = ''] = known(`${p}-1`);
-    const catalog = commerce.state.addSharedCatalog(uniqueName('Contract ACME'));
-    const group = commerce.state.customerGroups.get(catalog.customer_group_id)?.code;
-    commerce.state.tierPrices.set(sku, [
+    const catalog = testbed.commerce.state.addSharedCatalog(uniqueName('Contract ACME'));
+    const group = testbed.commerce.state.customerGroups.get(catalog.customer_group_id)?.code;
+    testbed.commerce.state.tierPrices.set(sku, [
       {
         sku,
         website_id: 0,
@@ -256,7 +251,7 @@ describe('pricing sinks', () => {
     ]);
     await flow.close();
     expect(
-      commerce.state.tierPrices
+      testbed.commerce.state.tierPrices
         .get(sku)
         ?.map((r) => [r.customer_group, r.price])
         .sort(),
