@@ -10,7 +10,12 @@ import { archiveTopicFor } from '../../crds/flow-state-keys.ts';
 import { eventually } from '../support/eventually.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
-import { commerceTestbed, kafkaFor, spawnRuntime } from './runtime-fixture.ts';
+import {
+  commerceTestbed,
+  deleteRecordsThrough,
+  kafkaFor,
+  spawnRuntime,
+} from './runtime-fixture.ts';
 import {
   flowPrefix,
   lastRun,
@@ -155,14 +160,7 @@ describe('runtime batch with spec.archive', () => {
       const current = JSON.parse(
         (await redis.get(`${flowPrefix(options)}:archives:current`)) ?? '{}',
       ) as { topic: string; partition: number; lastOffset: number };
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.fetchTopicMetadata({ topics: [current.topic] });
-      await admin.deleteTopicRecords({
-        topic: current.topic,
-        partitions: [{ partition: current.partition, offset: String(current.lastOffset + 1) }],
-      });
-      await admin.disconnect();
+      await deleteRecordsThrough(kafka, current);
 
       const second = await runOnce(root, 'batch', { SYNCFLOW_BATCH_DIR: mountDir });
       expect(second.code, second.output).toBe(0);

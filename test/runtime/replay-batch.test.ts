@@ -13,7 +13,12 @@ import { archiveTopicFor } from '../../crds/flow-state-keys.ts';
 import type { ArchiveEntry } from '../../runtime/modes/replay-archives.ts';
 import { sharedEnvironment } from '../support/environment.ts';
 import { uniqueName } from '../support/unique-name.ts';
-import { commerceTestbed, kafkaFor, spawnRuntime } from './runtime-fixture.ts';
+import {
+  commerceTestbed,
+  deleteRecordsThrough,
+  kafkaFor,
+  spawnRuntime,
+} from './runtime-fixture.ts';
 import {
   flowPrefix,
   lastRun,
@@ -239,14 +244,7 @@ describe('runtime replay of a batch flow archived in Kafka', () => {
     expect(testbed.commerce.state.writes.length).toBe(writesBefore);
 
     // Retention removes the first run's chunks: the log of the topic starts after them.
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.fetchTopicMetadata({ topics: [entry1.topic] });
-    await admin.deleteTopicRecords({
-      topic: entry1.topic,
-      partitions: [{ partition: entry1.partition, offset: String(entry1.lastOffset + 1) }],
-    });
-    await admin.disconnect();
+    await deleteRecordsThrough(kafka, entry1);
     await expectRefused(
       options,
       await replay(root, { id: 'gone.1', from: beforeT1, mode: 'reapply' }),
